@@ -1,0 +1,24 @@
+package dev.argondb.bus;
+
+/**
+ * Every event-bus address in ArgonDB, in one place. Request/reply addresses name the
+ * message record they accept and the record they reply with; publish addresses name the event.
+ */
+public final class BusAddresses {
+  private BusAddresses() {}
+
+  /** Request {@link WakeEndpoint}, reply {@link EndpointAddress}. Served by the control plane. */
+  public static final String ENDPOINT_WAKE = "argon.control-plane.endpoint.wake";
+
+  /** Request {@link StartCompute}, reply {@link ComputeStarted}. Served by the compute agent. */
+  public static final String COMPUTE_START = "argon.compute.start";
+
+  /** Request {@link StopCompute}, reply {@link ComputeStopped}. Served by the compute agent. */
+  public static final String COMPUTE_STOP = "argon.compute.stop";
+
+  /** Published {@link ComputeStateChanged} whenever a compute changes state. */
+  public static final String COMPUTE_STATE = "argon.compute.state";
+
+  /** Published {@link EndpointConnections} by each gateway when its connection count for an endpoint changes. */
+  public static final String GATEWAY_ACTIVITY = "argon.gateway.activity";
+}

@@ -1,0 +1,29 @@
+package dev.argondb.bus;
+
+import io.vertx.core.eventbus.EventBus;
+import java.util.List;
+
+/** Registers a codec for every message record; must run on every node before it sends or consumes. */
+public final class BusCodecs {
+  private BusCodecs() {}
+
+  static final List<Class<?>> MESSAGE_TYPES = List.of(
+      WakeEndpoint.class, EndpointAddress.class,
+      StartCompute.class, ComputeStarted.class,
+      StopCompute.class, ComputeStopped.class,
+      ComputeStateChanged.class, EndpointConnections.class);
+
+  public static void registerAll(EventBus bus) {
+    for (Class<?> type : MESSAGE_TYPES) {
+      register(bus, type);
+    }
+  }
+
+  private static <T> void register(EventBus bus, Class<T> type) {
+    try {
+      bus.registerDefaultCodec(type, new RecordCodec<>(type));
+    } catch (IllegalStateException alreadyRegistered) {
+      // Several services share one Vert.x in the local stack; each registers at start.
+    }
+  }
+}
