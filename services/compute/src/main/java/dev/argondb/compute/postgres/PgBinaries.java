@@ -94,7 +94,7 @@ public final class PgBinaries {
         Path staging = Files.createTempDirectory(home.getParent(), "unpack-");
         long bytes = extract(staging);
         Files.createFile(staging.resolve(".complete"));
-        deleteRecursively(home);
+        PgFiles.deleteRecursively(home);
         Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Unpacked PostgreSQL {} into {} ({} MB in {} ms)", BUNDLED_VERSION, home,
             bytes / (1024 * 1024), (System.nanoTime() - started) / 1_000_000);
@@ -142,16 +142,5 @@ public final class PgBinaries {
       perms.add(PosixFilePermission.OTHERS_EXECUTE);
     }
     return perms;
-  }
-
-  static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(path)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -62,6 +62,11 @@ public final class PgProcess {
     return process.isAlive();
   }
 
+  /** Completes with the exit code when the postmaster exits, on a JDK thread. */
+  public java.util.concurrent.CompletableFuture<Integer> onExit() {
+    return process.onExit().thenApply(Process::exitValue);
+  }
+
   void awaitReady(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Path pidFile = dataDir.resolve("postmaster.pid");

@@ -1,0 +1,27 @@
+package dev.argondb.compute;
+
+import dev.argondb.bus.BusCodecs;
+import dev.argondb.compute.agent.ComputeAgentVerticle;
+import dev.argondb.compute.agent.ComputeHttpVerticle;
+import dev.argondb.compute.agent.ComputeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** Deploys the compute agent: the bus-driven agent and its HTTP routes. */
+public final class ComputeService {
+  private ComputeService() {}
+
+  /** A deployed agent: its HTTP port and its start counter (tests use it to count starts). */
+  public record Handle(int httpPort, ComputeMetrics metrics) {}
+
+  public static Future<Handle> deploy(Vertx vertx, ComputeConfig config, PrometheusMeterRegistry registry) {
+    BusCodecs.registerAll(vertx.eventBus());
+    ComputeMetrics metrics = new ComputeMetrics(registry);
+    ComputeAgentVerticle agent = new ComputeAgentVerticle(config, metrics);
+    ComputeHttpVerticle http = new ComputeHttpVerticle(config, registry, agent);
+    return vertx.deployVerticle(agent)
+        .compose(id -> vertx.deployVerticle(http))
+        .map(id -> new Handle(http.actualPort(), metrics));
+  }
+}

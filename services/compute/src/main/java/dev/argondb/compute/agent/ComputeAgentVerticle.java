@@ -1,0 +1,264 @@
+package dev.argondb.compute.agent;
+
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.ComputeStarted;
+import dev.argondb.bus.ComputeState;
+import dev.argondb.bus.ComputeStateChanged;
+import dev.argondb.bus.ComputeStopped;
+import dev.argondb.bus.RoleSpec;
+import dev.argondb.bus.StartCompute;
+import dev.argondb.bus.StopCompute;
+import dev.argondb.compute.ComputeConfig;
+import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.compute.postgres.PgBinaries;
+import dev.argondb.compute.postgres.PgProcess;
+import dev.argondb.compute.postgres.PgServer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlConnection;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops one Postgres process per endpoint on request over the event bus. Operations on
+ * one endpoint run one after another; process control runs on worker threads.
+ */
+public final class ComputeAgentVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ComputeAgentVerticle.class);
+  private static final int START_ATTEMPTS = 3;
+  private static final String HOST = "127.0.0.1";
+
+  private final ComputeConfig config;
+  private final ComputeMetrics metrics;
+  private final Map<String, RunningCompute> computes = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The last queued operation of each endpoint: the next one starts when it completes. */
+  private final Map<String, Future<?>> operationTail = new HashMap<>();
+  private PgBinaries binaries;
+
+  public ComputeAgentVerticle(ComputeConfig config, ComputeMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(this::resolveBinaries).compose(resolved -> {
+      binaries = resolved;
+      vertx.eventBus().<StartCompute>consumer(BusAddresses.COMPUTE_START, this::onStart);
+      vertx.eventBus().<StopCompute>consumer(BusAddresses.COMPUTE_STOP, this::onStop);
+      return Future.succeededFuture();
+    });
+  }
+
+  private PgBinaries resolveBinaries() {
+    return config.pgBinDir() != null ? PgBinaries.installedAt(Path.of(config.pgBinDir())) : PgBinaries.fromEnvironment();
+  }
+
+  /** Suspends every compute, so stopping the agent leaves no Postgres behind. */
+  @Override
+  public Future<?> stop() {
+    List<Future<ComputeStopped>> stops = new ArrayList<>();
+    for (RunningCompute compute : computes.values()) {
+      stops.add(serialized(compute.endpointId, () -> stopNow(compute)));
+    }
+    return Future.join(stops);
+  }
+
+  /** A snapshot of every compute this agent knows, for the HTTP status route. */
+  public Collection<RunningCompute> computes() {
+    return new ArrayList<>(computes.values());
+  }
+
+  private void onStart(Message<StartCompute> message) {
+    StartCompute request = message.body();
+    RunningCompute compute = computes.computeIfAbsent(request.endpointId(),
+        id -> new RunningCompute(id, request.endpointName()));
+    serialized(compute.endpointId, () -> start(compute, request.roles())).onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(result.result());
+      } else {
+        message.fail(BusErrors.UNAVAILABLE, result.cause().getMessage());
+      }
+    });
+  }
+
+  private void onStop(Message<StopCompute> message) {
+    StopCompute request = message.body();
+    RunningCompute compute = computes.get(request.endpointId());
+    if (compute == null) {
+      message.reply(new ComputeStopped(request.endpointId(), true, "not running"));
+      return;
+    }
+    serialized(compute.endpointId, () -> request.onlyIfIdle() ? stopIfIdle(compute) : stopNow(compute))
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            message.reply(result.result());
+          } else {
+            message.fail(BusErrors.INTERNAL, result.cause().getMessage());
+          }
+        });
+  }
+
+  private <T> Future<T> serialized(String endpointId, Supplier<Future<T>> operation) {
+    Future<?> previous = operationTail.getOrDefault(endpointId, Future.succeededFuture());
+    Future<T> next = previous.transform(ignored -> operation.get());
+    operationTail.put(endpointId, next);
+    next.onComplete(done -> operationTail.remove(endpointId, next));
+    return next;
+  }
+
+  private Future<ComputeStarted> start(RunningCompute compute, List<RoleSpec> roles) {
+    if (compute.isRunning()) {
+      return Future.succeededFuture(started(compute, 0, true));
+    }
+    long begin = System.nanoTime();
+    ComputeDirectory directory = new ComputeDirectory(config.dataRoot(), compute.endpointId);
+    setState(compute, ComputeState.STARTING, null);
+    boolean[] initialized = {false};
+    return vertx.executeBlocking(() -> {
+          if (!directory.isInitialized()) {
+            LOG.info("Initializing a data directory for endpoint {}", compute.endpointName);
+            directory.initialize(binaries);
+            initialized[0] = true;
+          }
+          return startPostgres(directory);
+        }, false)
+        .compose(process -> {
+          compute.process = process;
+          compute.stopRequested = false;
+          watchExit(compute, process);
+          return vertx.executeBlocking(directory::agentPassword, false)
+              .compose(password -> withAgentConnection(process, password, conn -> RoleSync.apply(conn, roles)));
+        })
+        .map(ignored -> {
+          long millis = (System.nanoTime() - begin) / 1_000_000;
+          metrics.started(compute.endpointName, Duration.ofMillis(millis), initialized[0]);
+          setState(compute, ComputeState.RUNNING, null);
+          LOG.info("Endpoint {} running on {}:{} (started in {} ms{})", compute.endpointName, HOST,
+              compute.process.port(), millis, initialized[0] ? ", with initdb" : "");
+          return started(compute, millis, false);
+        })
+        .recover(failure -> {
+          metrics.starts(compute.endpointName, "failed");
+          LOG.warn("Endpoint {} failed to start: {}", compute.endpointName, failure.getMessage());
+          setState(compute, ComputeState.FAILED, failure.getMessage());
+          return killQuietly(compute).transform(ignored -> Future.failedFuture(failure));
+        });
+  }
+
+  private PgProcess startPostgres(ComputeDirectory directory) throws IOException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("password_encryption", "scram-sha-256");
+    settings.putAll(config.postgresSettings());
+    IOException last = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      try {
+        return PgServer.start(binaries, directory.dataDir(), FreePorts.pick(), settings, directory.logFile(),
+            Duration.ofMillis(config.startTimeoutMillis()));
+      } catch (IOException e) {
+        last = e;
+        if (!String.valueOf(e.getMessage()).contains("could not bind")) {
+          throw e; // only a lost race for the picked port is worth another try
+        }
+      }
+    }
+    throw last;
+  }
+
+  private void watchExit(RunningCompute compute, PgProcess process) {
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    process.onExit().thenAccept(code -> context.runOnContext(v -> {
+      if (compute.process == process && !compute.stopRequested) {
+        compute.process = null;
+        LOG.warn("Postgres of endpoint {} exited unexpectedly with code {}", compute.endpointName, code);
+        setState(compute, ComputeState.FAILED, "postgres exited with code " + code);
+      }
+    }));
+  }
+
+  private Future<ComputeStopped> stopIfIdle(RunningCompute compute) {
+    if (!compute.isRunning()) {
+      return stopNow(compute);
+    }
+    return vertx.executeBlocking(new ComputeDirectory(config.dataRoot(), compute.endpointId)::agentPassword, false)
+        .compose(password -> withAgentConnection(compute.process, password, ComputeAgentVerticle::clientBackends))
+        .compose(clients -> clients > 0
+            ? Future.succeededFuture(new ComputeStopped(compute.endpointId, false, clients + " client backend(s) connected"))
+            : stopNow(compute));
+  }
+
+  private static Future<Long> clientBackends(SqlConnection connection) {
+    return connection.query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+            + " AND pid <> pg_backend_pid()").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private Future<ComputeStopped> stopNow(RunningCompute compute) {
+    PgProcess process = compute.process;
+    if (process == null || !process.isAlive()) {
+      compute.process = null;
+      setState(compute, ComputeState.SUSPENDED, null);
+      return Future.succeededFuture(new ComputeStopped(compute.endpointId, true, "not running"));
+    }
+    setState(compute, ComputeState.SUSPENDING, null);
+    compute.stopRequested = true;
+    return vertx.executeBlocking(() -> {
+          process.stop(PgProcess.Shutdown.FAST, Duration.ofMillis(config.stopTimeoutMillis()));
+          return null;
+        }, false)
+        .map(ignored -> {
+          compute.process = null;
+          metrics.stops(compute.endpointName, "ok");
+          setState(compute, ComputeState.SUSPENDED, null);
+          LOG.info("Endpoint {} suspended", compute.endpointName);
+          return new ComputeStopped(compute.endpointId, true, "stopped");
+        });
+  }
+
+  private Future<Void> killQuietly(RunningCompute compute) {
+    PgProcess process = compute.process;
+    compute.process = null;
+    if (process == null) {
+      return Future.succeededFuture();
+    }
+    compute.stopRequested = true;
+    return vertx.executeBlocking(() -> {
+      process.stop(PgProcess.Shutdown.IMMEDIATE, Duration.ofSeconds(10));
+      return null;
+    }, false).mapEmpty();
+  }
+
+  private <T> Future<T> withAgentConnection(PgProcess process, String password,
+                                            java.util.function.Function<SqlConnection, Future<T>> work) {
+    PgConnectOptions options = new PgConnectOptions().setHost(HOST).setPort(process.port())
+        .setDatabase("postgres").setUser(ComputeDirectory.AGENT_USER).setPassword(password);
+    return PgConnection.connect(vertx, options)
+        .compose(connection -> work.apply(connection).eventually(connection::close));
+  }
+
+  private ComputeStarted started(RunningCompute compute, long millis, boolean alreadyRunning) {
+    return new ComputeStarted(compute.endpointId, HOST, compute.process.port(), millis, alreadyRunning);
+  }
+
+  private void setState(RunningCompute compute, ComputeState state, String detail) {
+    compute.state = state;
+    metrics.state(compute.endpointName, state);
+    boolean hasAddress = state == ComputeState.RUNNING && compute.process != null;
+    vertx.eventBus().publish(BusAddresses.COMPUTE_STATE, new ComputeStateChanged(compute.endpointId, state,
+        hasAddress ? HOST : null, hasAddress ? compute.process.port() : 0, detail));
+  }
+}

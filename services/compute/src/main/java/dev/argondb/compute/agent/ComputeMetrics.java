@@ -1,0 +1,57 @@
+package dev.argondb.compute.agent;
+
+import dev.argondb.bus.ComputeState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The compute agent's meters: state per endpoint (1 for the current state), start durations and counts. */
+public final class ComputeMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, ComputeState> stateByEndpoint = new ConcurrentHashMap<>();
+
+  public ComputeMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void state(String endpoint, ComputeState state) {
+    if (stateByEndpoint.put(endpoint, state) == null) {
+      for (ComputeState candidate : ComputeState.values()) {
+        Gauge.builder("argon_compute_endpoint_state", stateByEndpoint,
+                states -> states.get(endpoint) == candidate ? 1 : 0)
+            .description("1 for the state the endpoint's compute is in")
+            .tags("endpoint", endpoint, "state", candidate.label())
+            .register(registry);
+      }
+    }
+  }
+
+  void started(String endpoint, Duration duration, boolean initializedDataDir) {
+    Timer.builder("argon_compute_start_duration_seconds")
+        .description("Time from start request to a compute that accepts connections with its roles in place")
+        .tags("endpoint", endpoint, "initdb", Boolean.toString(initializedDataDir))
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
+    starts(endpoint, "ok");
+  }
+
+  void starts(String endpoint, String outcome) {
+    Counter.builder("argon_compute_starts_total").tags("endpoint", endpoint, "outcome", outcome)
+        .register(registry).increment();
+  }
+
+  void stops(String endpoint, String outcome) {
+    Counter.builder("argon_compute_stops_total").tags("endpoint", endpoint, "outcome", outcome)
+        .register(registry).increment();
+  }
+
+  public double startCount(String endpoint) {
+    Counter counter = registry.find("argon_compute_starts_total").tags("endpoint", endpoint, "outcome", "ok").counter();
+    return counter == null ? 0 : counter.count();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.argondb.compute.agent;
+
+import dev.argondb.bus.ComputeState;
+import dev.argondb.compute.postgres.PgProcess;
+
+/**
+ * What the agent knows about one endpoint's compute. Changed only on the agent's event loop; the
+ * HTTP status route reads it from another thread, hence volatile.
+ */
+public final class RunningCompute {
+  final String endpointId;
+  final String endpointName;
+  volatile ComputeState state = ComputeState.SUSPENDED;
+  volatile PgProcess process;
+  /** Set while the agent itself stops the process, so its exit is not reported as a failure. */
+  boolean stopRequested;
+
+  RunningCompute(String endpointId, String endpointName) {
+    this.endpointId = endpointId;
+    this.endpointName = endpointName;
+  }
+
+  public String endpointId() {
+    return endpointId;
+  }
+
+  public String endpointName() {
+    return endpointName;
+  }
+
+  public ComputeState state() {
+    return state;
+  }
+
+  /** The port while a process exists, else 0. */
+  public int port() {
+    PgProcess current = process;
+    return current == null ? 0 : current.port();
+  }
+
+  boolean isRunning() {
+    return state == ComputeState.RUNNING && process != null && process.isAlive();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.argondb.compute.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.argondb.bus.Bus;
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.ComputeStarted;
+import dev.argondb.bus.ComputeState;
+import dev.argondb.bus.ComputeStateChanged;
+import dev.argondb.bus.ComputeStopped;
+import dev.argondb.bus.RoleSpec;
+import dev.argondb.bus.StartCompute;
+import dev.argondb.bus.StopCompute;
+import dev.argondb.compute.ComputeConfig;
+import dev.argondb.compute.ComputeService;
+import dev.argondb.compute.testing.TestPostgres;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The agent against real Postgres processes: start, roles, idle-aware stop, restart with data, crash. */
+class ComputeAgentTest {
+  private static final String PASSWORD = "s3cret-pw";
+  private static Vertx vertx;
+  private static ComputeService.Handle agent;
+  private static String verifier;
+  private static Path root;
+  private static final List<ComputeStateChanged> events = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void deployAgent() throws Exception {
+    verifier = verifierFromPostgres(PASSWORD);
+    vertx = Vertx.vertx();
+    root = Files.createTempDirectory("argon-compute-test-");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    agent = ComputeService.deploy(vertx, ComputeConfig.defaults(root).withHttpPort(0), registry).await();
+    vertx.eventBus().<ComputeStateChanged>consumer(BusAddresses.COMPUTE_STATE, m -> events.add(m.body()));
+  }
+
+  @AfterAll
+  static void close() {
+    vertx.close().await();
+  }
+
+  /** A real SCRAM-SHA-256 verifier, made by Postgres itself from the password. */
+  static String verifierFromPostgres(String password) throws Exception {
+    try (TestPostgres pg = TestPostgres.start();
+         Connection c = DriverManager.getConnection(pg.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD)) {
+      c.createStatement().execute("CREATE ROLE probe LOGIN PASSWORD '" + password + "'");
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname='probe'")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private static ComputeStarted start(String endpointId) {
+    return Bus.request(vertx.eventBus(), BusAddresses.COMPUTE_START,
+        new StartCompute(endpointId, endpointId + "-name", "t1", "tl1",
+            List.of(new RoleSpec(RoleSync.ADMIN_ROLE, verifier))), ComputeStarted.class, 60_000).await();
+  }
+
+  private static ComputeStopped stop(String endpointId, boolean onlyIfIdle) {
+    return Bus.request(vertx.eventBus(), BusAddresses.COMPUTE_STOP, new StopCompute(endpointId, onlyIfIdle),
+        ComputeStopped.class, 60_000).await();
+  }
+
+  private static Connection connect(ComputeStarted compute) throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://" + compute.host() + ":" + compute.port() + "/postgres",
+        RoleSync.ADMIN_ROLE, PASSWORD);
+  }
+
+  @Test
+  void startsStopsOnlyWhenIdleAndKeepsDataAcrossRestarts() throws Exception {
+    ComputeStarted first = start("ep-restart");
+    assertFalse(first.alreadyRunning());
+    try (Connection c = connect(first)) {
+      c.createStatement().execute("CREATE TABLE t(key int primary key, value text); INSERT INTO t VALUES (1,'1')");
+      ComputeStopped refused = stop("ep-restart", true);
+      assertFalse(refused.stopped(), "a connected client keeps the compute up");
+      assertTrue(refused.reason().contains("1 client"), refused.reason());
+    }
+    assertTrue(start("ep-restart").alreadyRunning(), "a second start of a running compute is a no-op");
+
+    assertTrue(stop("ep-restart", true).stopped());
+    assertThrows(java.io.IOException.class, () -> new Socket("127.0.0.1", first.port()).close(),
+        "the Postgres process is gone after a stop");
+
+    ComputeStarted second = start("ep-restart");
+    try (Connection c = connect(second); ResultSet rs = c.createStatement().executeQuery("SELECT value FROM t")) {
+      assertTrue(rs.next());
+      assertEquals("1", rs.getString(1));
+    }
+    assertEquals(2.0, agent.metrics().startCount("ep-restart-name"));
+    stop("ep-restart", false);
+  }
+
+  @Test
+  void wrongPasswordIsRefusedByTheCompute() throws Exception {
+    ComputeStarted compute = start("ep-auth");
+    SQLException error = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + compute.port() + "/postgres", RoleSync.ADMIN_ROLE, "wrong"));
+    assertEquals("28P01", error.getSQLState());
+    stop("ep-auth", false);
+  }
+
+  @Test
+  void aCrashedComputeIsReportedFailed() throws Exception {
+    ComputeStarted compute = start("ep-crash");
+    long pid = Long.parseLong(Files.readAllLines(agentDataDir("ep-crash").resolve("postmaster.pid")).get(0).trim());
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline && events.stream().noneMatch(
+        e -> e.endpointId().equals("ep-crash") && e.state() == ComputeState.FAILED)) {
+      Thread.sleep(20);
+    }
+    assertTrue(events.stream().anyMatch(e -> e.endpointId().equals("ep-crash") && e.state() == ComputeState.FAILED));
+    ComputeStarted again = start("ep-crash");
+    assertFalse(again.alreadyRunning(), "a failed compute is started anew");
+    stop("ep-crash", false);
+    assertTrue(compute.port() > 0);
+  }
+
+  private static Path agentDataDir(String endpointId) {
+    return root.resolve("endpoints").resolve(endpointId).resolve("pgdata");
+  }
+}
