@@ -1,0 +1,96 @@
+package dev.argondb.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's meters. Prometheus names:
+ * <ul>
+ *   <li>{@code argon_gateway_client_connections}: open client sockets, in any phase</li>
+ *   <li>{@code argon_gateway_connections_waking}: connections waiting for their endpoint to wake</li>
+ *   <li>{@code argon_gateway_connections_active{endpoint}}: connections being relayed to a compute</li>
+ *   <li>{@code argon_gateway_connections_total{endpoint,outcome}}: connections by {@link ConnectionOutcome}</li>
+ *   <li>{@code argon_gateway_wake_duration_seconds{endpoint,outcome}}: wake requests (histogram)</li>
+ *   <li>{@code argon_gateway_relayed_bytes_total{endpoint,direction}}: bytes relayed, by direction</li>
+ * </ul>
+ * Connections with no endpoint (garbage, unknown cancel keys) carry {@code endpoint="none"}.
+ */
+public final class GatewayMetrics {
+  public static final String NO_ENDPOINT = "none";
+
+  /** Direction of relayed bytes. */
+  public enum Direction {
+    CLIENT_TO_COMPUTE("client_to_compute"), COMPUTE_TO_CLIENT("compute_to_client");
+
+    private final String label;
+
+    Direction(String label) {
+      this.label = label;
+    }
+  }
+
+  private final MeterRegistry registry;
+  private final Duration maxWake;
+  private final AtomicInteger clientConnections = new AtomicInteger();
+  private final AtomicInteger waking = new AtomicInteger();
+
+  public GatewayMetrics(MeterRegistry registry, Duration maxWake) {
+    this.registry = registry;
+    this.maxWake = maxWake;
+    Gauge.builder("argon.gateway.client.connections", clientConnections, AtomicInteger::get)
+        .description("Open client connections, in any phase").strongReference(true).register(registry);
+    Gauge.builder("argon.gateway.connections.waking", waking, AtomicInteger::get)
+        .description("Client connections waiting for their endpoint to wake").strongReference(true)
+        .register(registry);
+  }
+
+  public int clientConnections() {
+    return clientConnections.get();
+  }
+
+  void clientConnected() {
+    clientConnections.incrementAndGet();
+  }
+
+  void clientDisconnected() {
+    clientConnections.decrementAndGet();
+  }
+
+  void wakeWaitStarted() {
+    waking.incrementAndGet();
+  }
+
+  void wakeWaitEnded() {
+    waking.decrementAndGet();
+  }
+
+  /** Publishes {@code count} as the endpoint's active-connections gauge; the caller keeps it up to date. */
+  void trackActiveConnections(String endpoint, AtomicInteger count) {
+    Gauge.builder("argon.gateway.connections.active", count, AtomicInteger::get)
+        .description("Client connections relayed to the endpoint's compute")
+        .tag("endpoint", endpoint).strongReference(true).register(registry);
+  }
+
+  void connectionOutcome(String endpoint, ConnectionOutcome outcome) {
+    Counter.builder("argon.gateway.connections").description("Client connections by outcome")
+        .tag("endpoint", endpoint).tag("outcome", outcome.label()).register(registry).increment();
+  }
+
+  void wakeFinished(String endpoint, boolean succeeded, long elapsedNanos) {
+    Timer.builder("argon.gateway.wake.duration").description("Wake requests to the control plane")
+        .tag("endpoint", endpoint).tag("outcome", succeeded ? "success" : "failure")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(maxWake)
+        .register(registry).record(elapsedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  Counter relayedBytes(String endpoint, Direction direction) {
+    return Counter.builder("argon.gateway.relayed").baseUnit(BaseUnits.BYTES).description("Bytes relayed")
+        .tag("endpoint", endpoint).tag("direction", direction.label).register(registry);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.argondb.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Settings of the one-JVM local stack, kept in {@code config.json} of the Argon home.
+ *
+ * @param gatewayPort           Postgres port clients connect to
+ * @param gatewayHttpPort       gateway {@code /metrics} and {@code /health}
+ * @param controlPlaneHttpPort  REST API ({@code /v1}), {@code /metrics}, {@code /health}
+ * @param computeHttpPort       compute agent {@code /metrics}, {@code /health}
+ * @param controlDbPort         the control plane's own Postgres
+ * @param controlDbPassword     its password (the control plane's database is local to the stack)
+ * @param adminPassword         password of {@code cloud_admin} in every tenant the CLI creates
+ * @param defaultTenantId       tenant the CLI uses when none is named (null before {@code up})
+ * @param pgBinDir              another Postgres install's {@code bin/}, or null for the bundled PostgreSQL 17
+ */
+public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort, int computeHttpPort,
+                                 int controlDbPort, String controlDbPassword, String adminPassword,
+                                 String defaultTenantId, String pgBinDir) {
+
+  public static final String ADMIN_ROLE = "cloud_admin";
+  public static final String DEFAULT_ENDPOINT = "main";
+
+  public static LocalStackSettings defaults() {
+    return new LocalStackSettings(55432, 9702, 9700, 9701, 9709, randomSecret(), randomSecret(), null,
+        System.getenv("ARGON_PG_BIN"));
+  }
+
+  public LocalStackSettings withPorts(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort,
+                                      int computeHttpPort, int controlDbPort) {
+    return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir);
+  }
+
+  public LocalStackSettings withDefaultTenant(String tenantId) {
+    return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
+        controlDbPassword, adminPassword, tenantId, pgBinDir);
+  }
+
+  public String controlPlaneUrl() {
+    return "http://127.0.0.1:" + controlPlaneHttpPort;
+  }
+
+  /** The URL a client uses to reach {@code endpoint} through the gateway. */
+  public String connectionUrl(String endpoint) {
+    return "postgresql://" + ADMIN_ROLE + ":" + adminPassword + "@127.0.0.1:" + gatewayPort
+        + "/postgres?options=endpoint%3D" + endpoint;
+  }
+
+  static String randomSecret() {
+    byte[] bytes = new byte[12];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("gateway_port", gatewayPort).put("gateway_http_port", gatewayHttpPort)
+        .put("control_plane_http_port", controlPlaneHttpPort).put("compute_http_port", computeHttpPort)
+        .put("control_db_port", controlDbPort).put("control_db_password", controlDbPassword)
+        .put("admin_password", adminPassword).put("default_tenant_id", defaultTenantId)
+        .put("pg_bin_dir", pgBinDir);
+  }
+
+  public static LocalStackSettings fromJson(JsonObject json) {
+    LocalStackSettings d = defaults();
+    return new LocalStackSettings(
+        json.getInteger("gateway_port", d.gatewayPort), json.getInteger("gateway_http_port", d.gatewayHttpPort),
+        json.getInteger("control_plane_http_port", d.controlPlaneHttpPort),
+        json.getInteger("compute_http_port", d.computeHttpPort), json.getInteger("control_db_port", d.controlDbPort),
+        json.getString("control_db_password"), json.getString("admin_password"),
+        json.getString("default_tenant_id"), json.getString("pg_bin_dir"));
+  }
+}

@@ -1,0 +1,114 @@
+package dev.argondb.cli.stack;
+
+import dev.argondb.cli.ArgonHome;
+import dev.argondb.cli.LocalStackSettings;
+import dev.argondb.compute.ComputeConfig;
+import dev.argondb.compute.ComputeService;
+import dev.argondb.compute.postgres.PgProcess;
+import dev.argondb.controlplane.ControlPlaneConfig;
+import dev.argondb.controlplane.ControlPlaneService;
+import dev.argondb.gateway.GatewayConfig;
+import dev.argondb.gateway.GatewayService;
+import dev.argondb.observability.ProcessMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every service in one JVM on a single-member Hazelcast cluster bound to 127.0.0.1: the control
+ * plane's Postgres, the control plane, the compute agent and the gateway. The services share
+ * nothing but the event bus, so the same verticles run one service per JVM.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+  /** The actual ports (a setting of 0 picks a free port). */
+  public record Ports(int gateway, int gatewayHttp, int controlPlaneHttp, int computeHttp) {}
+
+  private final Vertx vertx;
+  private final ProcessMetrics metrics;
+  private final PgProcess controlDb;
+  private final Ports ports;
+  private final ComputeService.Handle compute;
+
+  private LocalStack(Vertx vertx, ProcessMetrics metrics, PgProcess controlDb, Ports ports,
+                     ComputeService.Handle compute) {
+    this.vertx = vertx;
+    this.metrics = metrics;
+    this.controlDb = controlDb;
+    this.ports = ports;
+    this.compute = compute;
+  }
+
+  public static Future<LocalStack> start(ArgonHome home, LocalStackSettings settings, String clusterName) {
+    long begin = System.nanoTime();
+    ProcessMetrics metrics = new ProcessMetrics();
+    return ClusterVertx.start(clusterName, "127.0.0.1", List.of(), metrics).compose(vertx ->
+        vertx.executeBlocking(() -> ControlPlaneDatabase.start(home, settings))
+            .compose(controlDb -> deployServices(vertx, home, settings, metrics)
+                .map(started -> new LocalStack(vertx, metrics, controlDb, started.ports, started.compute))
+                .recover(failure -> {
+                  stopQuietly(controlDb);
+                  return vertx.close().transform(ignored -> Future.failedFuture(failure));
+                }))
+            .onSuccess(stack -> LOG.info("ArgonDB local stack up in {} ms: gateway 127.0.0.1:{}, REST http://127.0.0.1:{}/v1",
+                (System.nanoTime() - begin) / 1_000_000, stack.ports.gateway(), stack.ports.controlPlaneHttp()))
+            .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  private record Started(Ports ports, ComputeService.Handle compute) {}
+
+  private static Future<Started> deployServices(Vertx vertx, ArgonHome home, LocalStackSettings settings,
+                                                ProcessMetrics metrics) {
+    ControlPlaneConfig controlPlaneConfig = ControlPlaneConfig.defaults()
+        .withHttpPort(settings.controlPlaneHttpPort())
+        .withDatabaseUrl(ControlPlaneDatabase.url(settings));
+    ComputeConfig computeConfig = new ComputeConfig(home.computesDir(), settings.pgBinDir(), "127.0.0.1",
+        settings.computeHttpPort(), java.util.Map.of(), 60_000, 60_000);
+    GatewayConfig gatewayConfig = GatewayConfig.defaults()
+        .withPorts(settings.gatewayPort(), settings.gatewayHttpPort())
+        .withDefaultEndpoint(LocalStackSettings.DEFAULT_ENDPOINT);
+    return ComputeService.deploy(vertx, computeConfig, metrics.registry()).compose(compute ->
+        ControlPlaneService.deploy(vertx, controlPlaneConfig, metrics.registry()).compose(controlPlane ->
+            GatewayService.deploy(vertx, gatewayConfig, metrics.registry()).map(gateway ->
+                new Started(new Ports(gateway.port(), gateway.httpPort(), controlPlane.httpPort(), compute.httpPort()),
+                    compute))));
+  }
+
+  public Ports ports() {
+    return ports;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ComputeService.Handle compute() {
+    return compute;
+  }
+
+  /** Suspends every compute (undeploying the agent does), then stops the control plane's database. Blocking. */
+  @Override
+  public void close() {
+    LOG.info("Stopping the ArgonDB local stack");
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      LOG.warn("Closing Vert.x failed: {}", e.toString());
+    }
+    stopQuietly(controlDb);
+    metrics.close();
+    LOG.info("ArgonDB local stack stopped");
+  }
+
+  private static void stopQuietly(PgProcess process) {
+    try {
+      process.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(60));
+    } catch (Exception e) {
+      LOG.warn("Stopping the control plane database failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.argondb.controlplane.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * SCRAM-SHA-256 verifiers (RFC 5802/7677) in the exact form Postgres stores in {@code pg_authid}:
+ * {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>} (base64). Postgres accepts this
+ * string as the password of {@code CREATE ROLE}, so the control plane can give computes roles whose
+ * plaintext password it never kept.
+ */
+public final class ScramVerifier {
+  public static final int ITERATIONS = 4096;
+  public static final int SALT_BYTES = 16;
+  private static final int KEY_BYTES = 32;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern FORMAT = Pattern.compile(
+      "SCRAM-SHA-256\\$([1-9][0-9]{0,9}):([A-Za-z0-9+/=]+)\\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)");
+
+  /** A parsed verifier. */
+  public record Parts(int iterations, byte[] salt, byte[] storedKey, byte[] serverKey) {}
+
+  private ScramVerifier() {}
+
+  /** A verifier for {@code password} with a fresh random salt. CPU-bound (~ms): call off the event loop. */
+  public static String generate(String password) {
+    byte[] salt = new byte[SALT_BYTES];
+    RANDOM.nextBytes(salt);
+    return generate(password, salt, ITERATIONS);
+  }
+
+  static String generate(String password, byte[] salt, int iterations) {
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("password must not be empty");
+    }
+    byte[] saltedPassword = saltedPassword(password, salt, iterations);
+    byte[] storedKey = sha256(hmac(saltedPassword, "Client Key"));
+    byte[] serverKey = hmac(saltedPassword, "Server Key");
+    Base64.Encoder b64 = Base64.getEncoder();
+    return "SCRAM-SHA-256$" + iterations + ":" + b64.encodeToString(salt) + "$"
+        + b64.encodeToString(storedKey) + ":" + b64.encodeToString(serverKey);
+  }
+
+  /** Parses a verifier; throws {@link IllegalArgumentException} with the reason if it is malformed. */
+  public static Parts parse(String verifier) {
+    Matcher m = verifier == null ? null : FORMAT.matcher(verifier);
+    if (m == null || !m.matches()) {
+      throw new IllegalArgumentException(
+          "scram_verifier must look like SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>");
+    }
+    long iterations = Long.parseLong(m.group(1));
+    if (iterations > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("scram_verifier iteration count is too large");
+    }
+    byte[] salt = decode(m.group(2), "salt");
+    byte[] storedKey = decode(m.group(3), "StoredKey");
+    byte[] serverKey = decode(m.group(4), "ServerKey");
+    if (salt.length == 0) {
+      throw new IllegalArgumentException("scram_verifier salt is empty");
+    }
+    if (storedKey.length != KEY_BYTES || serverKey.length != KEY_BYTES) {
+      throw new IllegalArgumentException("scram_verifier keys must be 32-byte SHA-256 values");
+    }
+    return new Parts((int) iterations, salt, storedKey, serverKey);
+  }
+
+  public static boolean isValid(String verifier) {
+    try {
+      parse(verifier);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code password} is the one the verifier was built from (constant-time comparison). */
+  public static boolean matches(String verifier, String password) {
+    Parts parts = parse(verifier);
+    byte[] saltedPassword = saltedPassword(password, parts.salt(), parts.iterations());
+    boolean stored = MessageDigest.isEqual(sha256(hmac(saltedPassword, "Client Key")), parts.storedKey());
+    boolean server = MessageDigest.isEqual(hmac(saltedPassword, "Server Key"), parts.serverKey());
+    return stored & server;
+  }
+
+  private static byte[] saltedPassword(String password, byte[] salt, int iterations) {
+    char[] prepared = SaslPrep.prepare(password).toCharArray();
+    PBEKeySpec spec = new PBEKeySpec(prepared, salt, iterations, KEY_BYTES * 8);
+    try {
+      // SunJCE's PBKDF2 feeds the password to HMAC as UTF-8, which is what SCRAM hashes.
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("PBKDF2WithHmacSHA256 is unavailable", e);
+    } finally {
+      spec.clearPassword();
+      Arrays.fill(prepared, '\0');
+    }
+  }
+
+  private static byte[] hmac(byte[] key, String message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(message.getBytes(StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable", e);
+    }
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
+  }
+
+  private static byte[] decode(String base64, String what) {
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("scram_verifier " + what + " is not valid base64");
+    }
+  }
+}

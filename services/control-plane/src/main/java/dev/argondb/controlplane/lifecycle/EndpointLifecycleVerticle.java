@@ -1,0 +1,272 @@
+package dev.argondb.controlplane.lifecycle;
+
+import dev.argondb.bus.Bus;
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.ComputeStarted;
+import dev.argondb.bus.ComputeState;
+import dev.argondb.bus.ComputeStateChanged;
+import dev.argondb.bus.ComputeStopped;
+import dev.argondb.bus.EndpointAddress;
+import dev.argondb.bus.StartCompute;
+import dev.argondb.bus.StopCompute;
+import dev.argondb.bus.WakeEndpoint;
+import dev.argondb.controlplane.ControlPlaneAddresses;
+import dev.argondb.controlplane.ControlPlaneError;
+import dev.argondb.controlplane.ControlPlaneMetrics;
+import dev.argondb.controlplane.ControlPlaneMetrics.SuspendOutcome;
+import dev.argondb.controlplane.ControlPlaneMetrics.SuspendTrigger;
+import dev.argondb.controlplane.ControlPlaneMetrics.WakeOutcome;
+import dev.argondb.controlplane.db.EndpointStore;
+import dev.argondb.controlplane.db.RoleStore;
+import dev.argondb.controlplane.model.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every compute start and stop of the control plane's endpoints: serves wakes
+ * ({@link BusAddresses#ENDPOINT_WAKE}), suspends (from the idle policy and the REST API) and keeps endpoint
+ * rows in step with {@link BusAddresses#COMPUTE_STATE} events.
+ *
+ * <p>Deploy exactly one instance: all state transitions run on its event loop, which is what makes the
+ * in-flight maps below safe. Concurrent wakes of one endpoint share one start; a wake that finds a
+ * suspend in progress waits for it and then starts the compute again; an idle suspend never interrupts
+ * a wake.
+ */
+public final class EndpointLifecycleVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointLifecycleVerticle.class);
+
+  private final EndpointStore endpoints;
+  private final RoleStore roles;
+  private final ControlPlaneMetrics metrics;
+  private final long computeTimeoutMillis;
+  /** Wake in progress per endpoint id; later wakes of the same endpoint join it. */
+  private final Map<String, Future<EndpointAddress>> wakes = new HashMap<>();
+  /** Last suspend queued per endpoint id; a wake waits for it. */
+  private final Map<String, Future<ComputeStopped>> suspends = new HashMap<>();
+
+  /**
+   * @param computeTimeoutMillis how long to wait for the compute agent to start or stop a compute
+   */
+  public EndpointLifecycleVerticle(EndpointStore endpoints, RoleStore roles, ControlPlaneMetrics metrics,
+                                   long computeTimeoutMillis) {
+    this.endpoints = endpoints;
+    this.roles = roles;
+    this.metrics = metrics;
+    this.computeTimeoutMillis = computeTimeoutMillis;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus bus = vertx.eventBus();
+    return Future.all(
+        bus.<WakeEndpoint>consumer(BusAddresses.ENDPOINT_WAKE, this::onWake).completion(),
+        bus.<StopCompute>localConsumer(ControlPlaneAddresses.ENDPOINT_SUSPEND, this::onSuspend).completion(),
+        bus.<String>localConsumer(ControlPlaneAddresses.ENDPOINT_DELETE, this::onDelete).completion(),
+        bus.<ComputeStateChanged>consumer(BusAddresses.COMPUTE_STATE, this::onComputeState).completion());
+  }
+
+  private void onWake(Message<WakeEndpoint> message) {
+    long begin = System.nanoTime();
+    String name = message.body().endpointName();
+    endpoints.getByName(name)
+        .compose(endpoint -> wake(endpoint.id()))
+        .recover(failure -> failure instanceof ControlPlaneError error && error.status() == BusErrors.NOT_FOUND
+            // Deleted while this wake waited for an operation queued before it.
+            ? Future.failedFuture(ControlPlaneError.notFound("endpoint \"" + name + "\" not found"))
+            : Future.failedFuture(failure))
+        .onSuccess(address -> {
+          metrics.wakeAnswered(address.started() ? WakeOutcome.STARTED : WakeOutcome.ALREADY_RUNNING,
+              System.nanoTime() - begin);
+          vertx.eventBus().publish(ControlPlaneAddresses.ENDPOINT_WOKEN, name);
+          message.reply(address);
+        })
+        .onFailure(failure -> {
+          int code = failure instanceof ControlPlaneError error ? error.status() : BusErrors.INTERNAL;
+          metrics.wakeAnswered(code == BusErrors.NOT_FOUND ? WakeOutcome.NOT_FOUND : WakeOutcome.FAILED,
+              System.nanoTime() - begin);
+          if (code == BusErrors.INTERNAL) {
+            LOG.error("Wake of endpoint \"{}\" failed", name, failure);
+          }
+          message.fail(code, failure.getMessage());
+        });
+  }
+
+  private Future<EndpointAddress> wake(String id) {
+    Future<EndpointAddress> inFlight = wakes.get(id);
+    if (inFlight != null) {
+      return inFlight;
+    }
+    // Re-read the row inside the shared operation: a snapshot taken before it may predate a start or stop.
+    Future<EndpointAddress> wake = afterSuspend(id)
+        .compose(ignored -> endpoints.getById(id))
+        .compose(endpoint -> endpoint.isReachable()
+            ? Future.succeededFuture(address(endpoint, endpoint.host(), endpoint.port(), false))
+            : startCompute(endpoint));
+    track(wakes, id, wake);
+    return wake;
+  }
+
+  private Future<Void> afterSuspend(String id) {
+    Future<ComputeStopped> suspend = suspends.get(id);
+    return suspend == null ? Future.succeededFuture() : suspend.transform(ignored -> Future.succeededFuture());
+  }
+
+  private Future<EndpointAddress> startCompute(Endpoint endpoint) {
+    long begin = System.nanoTime();
+    LOG.info("Starting compute of endpoint \"{}\" ({}) in state {}", endpoint.name(), endpoint.id(),
+        endpoint.state().label());
+    return endpoints.setState(endpoint.id(), ComputeState.STARTING, null, null)
+        .compose(stored -> roles.specsOfTenant(endpoint.tenantId()))
+        .compose(roleSpecs -> Bus.request(vertx.eventBus(), BusAddresses.COMPUTE_START,
+            new StartCompute(endpoint.id(), endpoint.name(), endpoint.tenantId(), endpoint.timelineId(), roleSpecs),
+            ComputeStarted.class, computeTimeoutMillis))
+        .compose(started -> {
+          metrics.computeStarted(System.nanoTime() - begin);
+          LOG.info("Endpoint \"{}\" running at {}:{} (agent start {} ms{})", endpoint.name(), started.host(),
+              started.port(), started.startMillis(), started.alreadyRunning() ? ", was already running" : "");
+          return endpoints.setState(endpoint.id(), ComputeState.RUNNING, started.host(), started.port())
+              .map(stored -> address(endpoint, started.host(), started.port(), true));
+        })
+        .recover(failure -> {
+          LOG.warn("Could not start endpoint \"{}\": {}", endpoint.name(), failure.getMessage());
+          ControlPlaneError error = ControlPlaneError.unavailable(
+              "could not start endpoint \"" + endpoint.name() + "\": " + failure.getMessage());
+          return endpoints.setState(endpoint.id(), ComputeState.FAILED, null, null)
+              .transform(stored -> Future.failedFuture(error));
+        });
+  }
+
+  private void onSuspend(Message<StopCompute> message) {
+    replyWith(message, suspend(message.body().endpointId(), message.body().onlyIfIdle()));
+  }
+
+  private void onDelete(Message<String> message) {
+    replyWith(message, delete(message.body()));
+  }
+
+  private static void replyWith(Message<?> message, Future<ComputeStopped> outcome) {
+    outcome
+        .onSuccess(message::reply)
+        .onFailure(failure -> message.fail(
+            failure instanceof ControlPlaneError error ? error.status() : BusErrors.INTERNAL, failure.getMessage()));
+  }
+
+  private Future<ComputeStopped> suspend(String id, boolean onlyIfIdle) {
+    Future<ComputeStopped> inFlight = suspends.get(id);
+    Future<EndpointAddress> wake = wakes.get(id);
+    if (onlyIfIdle && wake != null) {
+      // Someone is connecting right now: the endpoint is not idle.
+      return Future.succeededFuture(new ComputeStopped(id, false, "a wake is in progress"));
+    }
+    if (onlyIfIdle && inFlight != null) {
+      return inFlight;
+    }
+    // An explicit stop waits for whatever runs before it (a wake, another suspend), then stops.
+    Future<ComputeStopped> suspend = lastOperation(id)
+        .transform(ignored -> endpoints.getById(id))
+        .compose(endpoint -> stopCompute(endpoint, onlyIfIdle));
+    track(suspends, id, suspend);
+    return suspend;
+  }
+
+  /**
+   * Stops the compute, then deletes the endpoint. An endpoint without a running compute is deleted even
+   * when the compute agent cannot be reached (a failed compute has nothing to stop that clients could use).
+   */
+  private Future<ComputeStopped> delete(String id) {
+    Future<ComputeStopped> delete = lastOperation(id)
+        .transform(ignored -> endpoints.getById(id))
+        .compose(endpoint -> stopCompute(endpoint, false)
+            .recover(failure -> endpoint.isReachable()
+                ? Future.failedFuture(failure)
+                : Future.succeededFuture(new ComputeStopped(id, false, failure.getMessage())))
+            .compose(outcome -> endpoints.delete(id).map(outcome))
+            .onSuccess(outcome -> LOG.info("Deleted endpoint \"{}\" ({})", endpoint.name(), id)));
+    track(suspends, id, delete);
+    return delete;
+  }
+
+  /** The operation a new one must wait for: a wake in progress, else the last queued suspend. */
+  private Future<?> lastOperation(String id) {
+    Future<EndpointAddress> wake = wakes.get(id);
+    if (wake != null) {
+      return wake;
+    }
+    Future<ComputeStopped> suspend = suspends.get(id);
+    return suspend != null ? suspend : Future.succeededFuture();
+  }
+
+  private Future<ComputeStopped> stopCompute(Endpoint endpoint, boolean onlyIfIdle) {
+    String id = endpoint.id();
+    ComputeState previous = endpoint.state();
+    if (previous == ComputeState.SUSPENDED) {
+      return Future.succeededFuture(new ComputeStopped(id, true, "already suspended"));
+    }
+    if (onlyIfIdle && !endpoint.isReachable()) {
+      return Future.succeededFuture(new ComputeStopped(id, false, "not running (" + previous.label() + ")"));
+    }
+    SuspendTrigger trigger = onlyIfIdle ? SuspendTrigger.IDLE : SuspendTrigger.API;
+    return endpoints.setState(id, ComputeState.SUSPENDING, endpoint.host(), endpoint.port())
+        .compose(stored -> Bus.request(vertx.eventBus(), BusAddresses.COMPUTE_STOP, new StopCompute(id, onlyIfIdle),
+            ComputeStopped.class, computeTimeoutMillis))
+        .compose(outcome -> {
+          if (outcome.stopped()) {
+            metrics.suspendFinished(trigger, SuspendOutcome.SUSPENDED);
+            return endpoints.setState(id, ComputeState.SUSPENDED, null, null).map(outcome);
+          }
+          // Busy (a direct connection or a running query): it keeps running, and counts as active again.
+          metrics.suspendFinished(trigger, SuspendOutcome.BUSY);
+          return endpoints.setState(id, previous, endpoint.host(), endpoint.port()).map(outcome);
+        })
+        .recover(failure -> {
+          metrics.suspendFinished(trigger, SuspendOutcome.FAILED);
+          LOG.warn("Could not stop endpoint \"{}\": {}", endpoint.name(), failure.getMessage());
+          ControlPlaneError error = ControlPlaneError.unavailable(
+              "could not stop endpoint \"" + endpoint.name() + "\": " + failure.getMessage());
+          return endpoints.setState(id, previous, endpoint.host(), endpoint.port())
+              .transform(stored -> Future.failedFuture(error));
+        });
+  }
+
+  private void onComputeState(Message<ComputeStateChanged> message) {
+    ComputeStateChanged event = message.body();
+    String id = event.endpointId();
+    Integer port = event.port() > 0 ? event.port() : null;
+    Future<?> inFlight = wakes.containsKey(id) ? wakes.get(id) : suspends.get(id);
+    if (inFlight == null) {
+      LOG.info("Compute of endpoint {} is {}{}", id, event.state().label(),
+          event.detail() == null ? "" : ": " + event.detail());
+      endpoints.setState(id, event.state(), event.host(), port)
+          .onFailure(failure -> LOG.warn("Could not record state of endpoint {}: {}", id, failure.getMessage()));
+      return;
+    }
+    // While this verticle starts or stops the compute, the operation's outcome is the truth and events
+    // are mostly its echoes. A compute that ends up dead is not: apply that once the operation is over,
+    // if the endpoint was left running.
+    if (event.state() == ComputeState.FAILED || event.state() == ComputeState.SUSPENDED) {
+      inFlight.onComplete(done -> endpoints.setStateIf(id, ComputeState.RUNNING, event.state(), null, null)
+          .onSuccess(applied -> {
+            if (applied) {
+              LOG.warn("Compute of endpoint {} is {} right after an operation{}", id, event.state().label(),
+                  event.detail() == null ? "" : ": " + event.detail());
+            }
+          }));
+    }
+  }
+
+  private static EndpointAddress address(Endpoint endpoint, String host, int port, boolean started) {
+    return new EndpointAddress(endpoint.name(), endpoint.id(), endpoint.tenantId(), host, port, started);
+  }
+
+  private static <T> void track(Map<String, Future<T>> inFlight, String id, Future<T> operation) {
+    inFlight.put(id, operation);
+    operation.onComplete(done -> inFlight.remove(id, operation));
+  }
+}
