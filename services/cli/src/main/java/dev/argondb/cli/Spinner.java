@@ -69,8 +69,9 @@ public final class Spinner implements AutoCloseable {
     out.println(line);
   }
 
+  /** Without {@link #done} the work failed; the caller reports why on the next line. */
   @Override
   public void close() {
-    finish("✘ " + task + ": interrupted");
+    finish("✘ " + task);
   }
 }
