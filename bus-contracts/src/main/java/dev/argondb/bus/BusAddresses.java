@@ -21,4 +21,30 @@ public final class BusAddresses {
 
   /** Published {@link EndpointConnections} by each gateway when its connection count for an endpoint changes. */
   public static final String GATEWAY_ACTIVITY = "argon.gateway.activity";
+
+  /** Published {@link SafekeeperFlushed} by each safekeeper after fsyncs, so peers can compute the commit LSN. */
+  public static final String SAFEKEEPER_FLUSHED = "argon.safekeeper.flushed";
+
+  /** Published {@link SafekeeperStarted} when a safekeeper comes up, so the control plane re-sends what to follow. */
+  public static final String SAFEKEEPER_STARTED = "argon.safekeeper.started";
+
+  /** Request {@link GetTimelineState}, reply {@link TimelineState}. Served by safekeeper {@code id}. */
+  public static String safekeeperTimelineState(String id) {
+    return "argon.safekeeper." + id + ".timeline-state";
+  }
+
+  /** Request {@link PrepareTerm}, reply {@link TimelineState}. Served by safekeeper {@code id}. */
+  public static String safekeeperPrepareTerm(String id) {
+    return "argon.safekeeper." + id + ".prepare-term";
+  }
+
+  /** Request {@link FollowCompute}, reply {@link TimelineState}. Served by safekeeper {@code id}. */
+  public static String safekeeperFollow(String id) {
+    return "argon.safekeeper." + id + ".follow";
+  }
+
+  /** Request {@link StopFollowing}, reply {@link TimelineState}. Served by safekeeper {@code id}. */
+  public static String safekeeperStopFollowing(String id) {
+    return "argon.safekeeper." + id + ".stop-following";
+  }
 }

@@ -1,0 +1,4 @@
+package dev.argondb.bus;
+
+/** Where a safekeeper serves WAL over gRPC. */
+public record SafekeeperRef(String id, String host, int grpcPort) {}
