@@ -1,5 +1,8 @@
 package dev.argondb.controlplane;
 
+import dev.argondb.bus.SafekeeperRef;
+import java.util.List;
+
 /**
  * Settings of one control plane.
  *
@@ -10,9 +13,12 @@ package dev.argondb.controlplane;
  *     without one; 0 = never suspend
  * @param idleCheckIntervalMillis how often the idle-suspend policy looks for idle endpoints
  * @param computeStartTimeoutMillis how long a wake waits for the compute agent to start a compute
+ * @param safekeepers the safekeepers that keep every timeline's WAL; empty: computes keep WAL locally
+ * @param walQuorum how many safekeepers must fsync WAL before a COMMIT returns
  */
 public record ControlPlaneConfig(String httpHost, int httpPort, String databaseUrl, int defaultSuspendTimeoutSeconds,
-                                 long idleCheckIntervalMillis, long computeStartTimeoutMillis) {
+                                 long idleCheckIntervalMillis, long computeStartTimeoutMillis,
+                                 List<SafekeeperRef> safekeepers, int walQuorum) {
 
   public static final String DEFAULT_DATABASE_URL = "postgresql://argon:argon@127.0.0.1:5432/argon_control_plane";
 
@@ -26,6 +32,10 @@ public record ControlPlaneConfig(String httpHost, int httpPort, String databaseU
     if (idleCheckIntervalMillis < 1) {
       throw new IllegalArgumentException("idleCheckIntervalMillis must be >= 1, got " + idleCheckIntervalMillis);
     }
+    safekeepers = List.copyOf(safekeepers);
+    if (!safekeepers.isEmpty() && (walQuorum < 1 || walQuorum > safekeepers.size())) {
+      throw new IllegalArgumentException("walQuorum must be 1.." + safekeepers.size() + ", got " + walQuorum);
+    }
     if (computeStartTimeoutMillis < 1) {
       throw new IllegalArgumentException("computeStartTimeoutMillis must be >= 1, got " + computeStartTimeoutMillis);
     }
@@ -33,26 +43,32 @@ public record ControlPlaneConfig(String httpHost, int httpPort, String databaseU
 
   /** The local stack's settings. */
   public static ControlPlaneConfig defaults() {
-    return new ControlPlaneConfig("127.0.0.1", 9700, DEFAULT_DATABASE_URL, 300, 1000, 60_000);
+    return new ControlPlaneConfig("127.0.0.1", 9700, DEFAULT_DATABASE_URL, 300, 1000, 60_000, List.of(), 0);
   }
 
   public ControlPlaneConfig withHttpPort(int port) {
     return new ControlPlaneConfig(httpHost, port, databaseUrl, defaultSuspendTimeoutSeconds, idleCheckIntervalMillis,
-        computeStartTimeoutMillis);
+        computeStartTimeoutMillis, safekeepers, walQuorum);
   }
 
   public ControlPlaneConfig withDatabaseUrl(String url) {
     return new ControlPlaneConfig(httpHost, httpPort, url, defaultSuspendTimeoutSeconds, idleCheckIntervalMillis,
-        computeStartTimeoutMillis);
+        computeStartTimeoutMillis, safekeepers, walQuorum);
   }
 
   public ControlPlaneConfig withIdlePolicy(int suspendTimeoutSeconds, long checkIntervalMillis) {
     return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, suspendTimeoutSeconds, checkIntervalMillis,
-        computeStartTimeoutMillis);
+        computeStartTimeoutMillis, safekeepers, walQuorum);
   }
 
   public ControlPlaneConfig withComputeStartTimeoutMillis(long timeoutMillis) {
     return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, defaultSuspendTimeoutSeconds,
-        idleCheckIntervalMillis, timeoutMillis);
+        idleCheckIntervalMillis, timeoutMillis, safekeepers, walQuorum);
+  }
+
+  /** Safekeepers that keep WAL durable: a COMMIT returns once {@code quorum} of them fsynced it. */
+  public ControlPlaneConfig withSafekeepers(List<SafekeeperRef> refs, int quorum) {
+    return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, defaultSuspendTimeoutSeconds,
+        idleCheckIntervalMillis, computeStartTimeoutMillis, refs, quorum);
   }
 }

@@ -8,10 +8,14 @@ import dev.argondb.controlplane.db.InventoryStore;
 import dev.argondb.controlplane.db.RoleStore;
 import dev.argondb.controlplane.db.SchemaMigrator;
 import dev.argondb.controlplane.db.TenantStore;
+import dev.argondb.controlplane.db.TermStore;
 import dev.argondb.controlplane.db.TimelineStore;
 import dev.argondb.controlplane.lifecycle.EndpointLifecycleVerticle;
 import dev.argondb.controlplane.lifecycle.IdleSuspendVerticle;
 import dev.argondb.controlplane.lifecycle.InventoryMetricsVerticle;
+import dev.argondb.controlplane.wal.SafekeeperFollowers;
+import dev.argondb.controlplane.wal.SafekeeperSet;
+import dev.argondb.controlplane.wal.TimelineElection;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -29,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlaneService {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneService.class);
+  /** How long a request to one safekeeper may take (preparing a term may copy WAL from a peer). */
+  private static final long SAFEKEEPER_TIMEOUT_MILLIS = 30_000;
 
   private ControlPlaneService() {}
 
@@ -51,11 +57,16 @@ public final class ControlPlaneService {
     // Suspends go through the lifecycle verticle, which may first wait for a start: allow for both.
     long suspendRequestTimeout = 2 * config.computeStartTimeoutMillis() + 5_000;
     List<String> deployed = new ArrayList<>();
+    SafekeeperSet safekeepers = new SafekeeperSet(config.safekeepers(), config.walQuorum());
+    TimelineElection election = safekeepers.isEmpty() ? null
+        : new TimelineElection(vertx.eventBus(), safekeepers, new TermStore(pool), SAFEKEEPER_TIMEOUT_MILLIS);
+    SafekeeperFollowers followers = safekeepers.isEmpty() ? null
+        : new SafekeeperFollowers(vertx, safekeepers, SAFEKEEPER_TIMEOUT_MILLIS);
 
     return SchemaMigrator.migrate(vertx, pool)
         .onSuccess(applied -> LOG.info("Control-plane schema current ({} migration(s) applied)", applied))
         .compose(migrated -> deploy(vertx, deployed, new EndpointLifecycleVerticle(endpoints, roles, metrics,
-            config.computeStartTimeoutMillis())))
+            config.computeStartTimeoutMillis(), election, followers)))
         .compose(done -> deploy(vertx, deployed, new IdleSuspendVerticle(endpoints, config.idleCheckIntervalMillis(),
             suspendRequestTimeout)))
         .compose(done -> deploy(vertx, deployed, new InventoryMetricsVerticle(new InventoryStore(pool), metrics)))

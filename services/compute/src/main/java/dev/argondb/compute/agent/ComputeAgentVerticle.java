@@ -6,9 +6,9 @@ import dev.argondb.bus.ComputeStarted;
 import dev.argondb.bus.ComputeState;
 import dev.argondb.bus.ComputeStateChanged;
 import dev.argondb.bus.ComputeStopped;
-import dev.argondb.bus.RoleSpec;
 import dev.argondb.bus.StartCompute;
 import dev.argondb.bus.StopCompute;
+import dev.argondb.bus.WalSource;
 import dev.argondb.compute.ComputeConfig;
 import dev.argondb.compute.postgres.FreePorts;
 import dev.argondb.compute.postgres.PgBinaries;
@@ -17,6 +17,7 @@ import dev.argondb.compute.postgres.PgServer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.grpc.client.GrpcClient;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
@@ -41,6 +42,18 @@ public final class ComputeAgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ComputeAgentVerticle.class);
   private static final int START_ATTEMPTS = 3;
   private static final String HOST = "127.0.0.1";
+  /**
+   * Settings of a compute whose WAL the safekeepers keep: streaming replication to them, COMMIT
+   * waiting for a quorum, and checkpoints often enough for images to roll forward (DESIGN.md).
+   */
+  private static final Map<String, String> DURABLE_WAL_SETTINGS = Map.of(
+      "wal_level", "replica",
+      "synchronous_commit", "on",
+      "max_wal_senders", "10",
+      "max_replication_slots", "10",
+      "wal_sender_timeout", "10s",
+      "checkpoint_timeout", "60s",
+      "wal_keep_size", "128MB");
 
   private final ComputeConfig config;
   private final ComputeMetrics metrics;
@@ -48,6 +61,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
   /** The last queued operation of each endpoint: the next one starts when it completes. */
   private final Map<String, Future<?>> operationTail = new HashMap<>();
   private PgBinaries binaries;
+  private DataDirectoryPreparer preparer;
 
   public ComputeAgentVerticle(ComputeConfig config, ComputeMetrics metrics) {
     this.config = config;
@@ -58,6 +72,8 @@ public final class ComputeAgentVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.executeBlocking(this::resolveBinaries).compose(resolved -> {
       binaries = resolved;
+      preparer = new DataDirectoryPreparer(vertx, binaries, config.dataRoot(),
+          new WalRestore(vertx, GrpcClient.client(vertx)));
       vertx.eventBus().<StartCompute>consumer(BusAddresses.COMPUTE_START, this::onStart);
       vertx.eventBus().<StopCompute>consumer(BusAddresses.COMPUTE_STOP, this::onStop);
       return Future.succeededFuture();
@@ -87,7 +103,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     StartCompute request = message.body();
     RunningCompute compute = computes.computeIfAbsent(request.endpointId(),
         id -> new RunningCompute(id, request.endpointName()));
-    serialized(compute.endpointId, () -> start(compute, request.roles())).onComplete(result -> {
+    serialized(compute.endpointId, () -> start(compute, request)).onComplete(result -> {
       if (result.succeeded()) {
         message.reply(result.result());
       } else {
@@ -100,7 +116,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     StopCompute request = message.body();
     RunningCompute compute = computes.get(request.endpointId());
     if (compute == null) {
-      message.reply(new ComputeStopped(request.endpointId(), true, "not running"));
+      message.reply(new ComputeStopped(request.endpointId(), true, "not running", 0));
       return;
     }
     serialized(compute.endpointId, () -> request.onlyIfIdle() ? stopIfIdle(compute) : stopNow(compute))
@@ -121,37 +137,33 @@ public final class ComputeAgentVerticle extends VerticleBase {
     return next;
   }
 
-  private Future<ComputeStarted> start(RunningCompute compute, List<RoleSpec> roles) {
+  private Future<ComputeStarted> start(RunningCompute compute, StartCompute request) {
     if (compute.isRunning()) {
-      return Future.succeededFuture(started(compute, 0, true));
+      return Future.succeededFuture(started(compute, 0, true, 0));
     }
     long begin = System.nanoTime();
     ComputeDirectory directory = new ComputeDirectory(config.dataRoot(), compute.endpointId);
     setState(compute, ComputeState.STARTING, null);
-    boolean[] initialized = {false};
-    return vertx.executeBlocking(() -> {
-          if (!directory.isInitialized()) {
-            LOG.info("Initializing a data directory for endpoint {}", compute.endpointName);
-            directory.initialize(binaries);
-            initialized[0] = true;
-          }
-          return startPostgres(directory);
-        }, false)
-        .compose(process -> {
-          compute.process = process;
-          compute.stopRequested = false;
-          watchExit(compute, process);
-          return vertx.executeBlocking(directory::agentPassword, false)
-              .compose(password -> withAgentConnection(process, password, conn -> RoleSync.apply(conn, roles)));
-        })
-        .map(ignored -> {
-          long millis = (System.nanoTime() - begin) / 1_000_000;
-          metrics.started(compute.endpointName, Duration.ofMillis(millis), initialized[0]);
-          setState(compute, ComputeState.RUNNING, null);
-          LOG.info("Endpoint {} running on {}:{} (started in {} ms{})", compute.endpointName, HOST,
-              compute.process.port(), millis, initialized[0] ? ", with initdb" : "");
-          return started(compute, millis, false);
-        })
+    compute.wal = request.wal();
+    return preparer.prepare(request, directory)
+        .compose(prepared -> vertx.executeBlocking(() -> startPostgres(directory, request.wal()), false)
+            .compose(process -> {
+              compute.process = process;
+              compute.stopRequested = false;
+              watchExit(compute, process);
+              return vertx.executeBlocking(directory::agentPassword, false)
+                  .compose(password -> withAgentConnection(process, password, conn -> RoleSync.apply(conn, request.roles())
+                      .compose(rolesDone -> request.wal() == null ? Future.succeededFuture()
+                          : ReplicationSetup.apply(conn, request.wal()))));
+            })
+            .map(ignored -> {
+              long millis = (System.nanoTime() - begin) / 1_000_000;
+              metrics.started(compute.endpointName, Duration.ofMillis(millis), prepared.initialized());
+              setState(compute, ComputeState.RUNNING, null);
+              LOG.info("Endpoint {} running on {}:{} (started in {} ms{})", compute.endpointName, HOST,
+                  compute.process.port(), millis, prepared.initialized() ? ", with initdb" : "");
+              return started(compute, millis, false, prepared.timelineStartLsn());
+            }))
         .recover(failure -> {
           metrics.starts(compute.endpointName, "failed");
           LOG.warn("Endpoint {} failed to start: {}", compute.endpointName, failure.getMessage());
@@ -160,9 +172,13 @@ public final class ComputeAgentVerticle extends VerticleBase {
         });
   }
 
-  private PgProcess startPostgres(ComputeDirectory directory) throws IOException {
+  private PgProcess startPostgres(ComputeDirectory directory, WalSource wal) throws IOException {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("password_encryption", "scram-sha-256");
+    if (wal != null) {
+      settings.putAll(DURABLE_WAL_SETTINGS);
+      settings.put("synchronous_standby_names", ReplicationSetup.synchronousStandbyNames(wal));
+    }
     settings.putAll(config.postgresSettings());
     IOException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -197,7 +213,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     return vertx.executeBlocking(new ComputeDirectory(config.dataRoot(), compute.endpointId)::agentPassword, false)
         .compose(password -> withAgentConnection(compute.process, password, ComputeAgentVerticle::clientBackends))
         .compose(clients -> clients > 0
-            ? Future.succeededFuture(new ComputeStopped(compute.endpointId, false, clients + " client backend(s) connected"))
+            ? Future.succeededFuture(new ComputeStopped(compute.endpointId, false, clients + " client backend(s) connected", 0))
             : stopNow(compute));
   }
 
@@ -212,20 +228,22 @@ public final class ComputeAgentVerticle extends VerticleBase {
     if (process == null || !process.isAlive()) {
       compute.process = null;
       setState(compute, ComputeState.SUSPENDED, null);
-      return Future.succeededFuture(new ComputeStopped(compute.endpointId, true, "not running"));
+      return Future.succeededFuture(new ComputeStopped(compute.endpointId, true, "not running", 0));
     }
     setState(compute, ComputeState.SUSPENDING, null);
     compute.stopRequested = true;
     return vertx.executeBlocking(() -> {
           process.stop(PgProcess.Shutdown.FAST, Duration.ofMillis(config.stopTimeoutMillis()));
-          return null;
+          // The shutdown checkpoint is the last WAL record: the safekeepers must hold WAL up to its end.
+          return compute.wal == null ? 0L : CheckpointRecordEnd.of(process.dataDir());
         }, false)
-        .map(ignored -> {
+        .map(endLsn -> {
           compute.process = null;
           metrics.stops(compute.endpointName, "ok");
           setState(compute, ComputeState.SUSPENDED, null);
-          LOG.info("Endpoint {} suspended", compute.endpointName);
-          return new ComputeStopped(compute.endpointId, true, "stopped");
+          LOG.info("Endpoint {} suspended{}", compute.endpointName,
+              endLsn == 0 ? "" : ", its WAL ends at " + dev.argondb.pgformat.Lsn.format(endLsn));
+          return new ComputeStopped(compute.endpointId, true, "stopped", endLsn);
         });
   }
 
@@ -250,8 +268,9 @@ public final class ComputeAgentVerticle extends VerticleBase {
         .compose(connection -> work.apply(connection).eventually(connection::close));
   }
 
-  private ComputeStarted started(RunningCompute compute, long millis, boolean alreadyRunning) {
-    return new ComputeStarted(compute.endpointId, HOST, compute.process.port(), millis, alreadyRunning);
+  private ComputeStarted started(RunningCompute compute, long millis, boolean alreadyRunning, long timelineStartLsn) {
+    return new ComputeStarted(compute.endpointId, HOST, compute.process.port(), millis, alreadyRunning,
+        timelineStartLsn);
   }
 
   private void setState(RunningCompute compute, ComputeState state, String detail) {

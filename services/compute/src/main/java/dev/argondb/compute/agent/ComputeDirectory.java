@@ -22,7 +22,15 @@ final class ComputeDirectory {
   private final Path root;
 
   ComputeDirectory(Path dataRoot, String endpointId) {
-    this.root = dataRoot.resolve("endpoints").resolve(endpointId);
+    this(dataRoot.resolve("endpoints").resolve(endpointId));
+  }
+
+  private ComputeDirectory(Path root) {
+    this.root = root;
+  }
+
+  static ComputeDirectory at(Path root) {
+    return new ComputeDirectory(root);
   }
 
   Path dataDir() {
@@ -33,8 +41,18 @@ final class ComputeDirectory {
     return root.resolve("postgres.log");
   }
 
-  private Path secretFile() {
+  Path secretFile() {
     return root.resolve("agent.secret");
+  }
+
+  /** The term the last compute in this directory ran under (0 if unknown). */
+  long term() throws IOException {
+    Path file = root.resolve("term");
+    return Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0;
+  }
+
+  void recordTerm(long term) throws IOException {
+    Files.writeString(root.resolve("term"), Long.toString(term), StandardCharsets.UTF_8);
   }
 
   boolean isInitialized() {

@@ -12,6 +12,8 @@ public final class RunningCompute {
   final String endpointName;
   volatile ComputeState state = ComputeState.SUSPENDED;
   volatile PgProcess process;
+  /** Where its WAL goes (null without safekeepers). */
+  volatile dev.argondb.bus.WalSource wal;
   /** Set while the agent itself stops the process, so its exit is not reported as a failure. */
   boolean stopRequested;
 

@@ -11,6 +11,15 @@ import dev.argondb.bus.EndpointAddress;
 import dev.argondb.bus.StartCompute;
 import dev.argondb.bus.StopCompute;
 import dev.argondb.bus.WakeEndpoint;
+import dev.argondb.bus.FollowCompute;
+import dev.argondb.bus.SafekeeperStarted;
+import dev.argondb.bus.TermStart;
+import dev.argondb.bus.WalSource;
+import dev.argondb.controlplane.auth.ScramVerifier;
+import dev.argondb.controlplane.model.Ids;
+import dev.argondb.controlplane.wal.SafekeeperFollowers;
+import dev.argondb.controlplane.wal.TimelineElection;
+import java.util.List;
 import dev.argondb.controlplane.ControlPlaneAddresses;
 import dev.argondb.controlplane.ControlPlaneError;
 import dev.argondb.controlplane.ControlPlaneMetrics;
@@ -41,11 +50,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointLifecycleVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointLifecycleVerticle.class);
+  /** The role safekeepers log in as to stream WAL; its password is new at every compute start. */
+  static final String REPLICATION_USER = "argon_replication";
+  private static final long FOLLOW_RESEND_MILLIS = 5_000;
+  /** How long a suspend waits for the safekeepers to hold the stopped compute's last WAL. */
+  private static final long WAL_DRAIN_MILLIS = 10_000;
+
+  /** The WAL part of a compute start: what the compute gets, and the secret the safekeepers log in with. */
+  private record WalPlan(WalSource source, String password) {}
 
   private final EndpointStore endpoints;
   private final RoleStore roles;
   private final ControlPlaneMetrics metrics;
   private final long computeTimeoutMillis;
+  /** Null when the deployment has no safekeepers: computes then keep their WAL locally. */
+  private final TimelineElection election;
+  private final SafekeeperFollowers followers;
   /** Wake in progress per endpoint id; later wakes of the same endpoint join it. */
   private final Map<String, Future<EndpointAddress>> wakes = new HashMap<>();
   /** Last suspend queued per endpoint id; a wake waits for it. */
@@ -55,16 +75,23 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
    * @param computeTimeoutMillis how long to wait for the compute agent to start or stop a compute
    */
   public EndpointLifecycleVerticle(EndpointStore endpoints, RoleStore roles, ControlPlaneMetrics metrics,
-                                   long computeTimeoutMillis) {
+                                   long computeTimeoutMillis, TimelineElection election,
+                                   SafekeeperFollowers followers) {
     this.endpoints = endpoints;
     this.roles = roles;
     this.metrics = metrics;
     this.computeTimeoutMillis = computeTimeoutMillis;
+    this.election = election;
+    this.followers = followers;
   }
 
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
+    if (followers != null) {
+      bus.<SafekeeperStarted>consumer(BusAddresses.SAFEKEEPER_STARTED, started -> followers.resendAll());
+      vertx.setPeriodic(FOLLOW_RESEND_MILLIS, id -> followers.resendAll());
+    }
     return Future.all(
         bus.<WakeEndpoint>consumer(BusAddresses.ENDPOINT_WAKE, this::onWake).completion(),
         bus.<StopCompute>localConsumer(ControlPlaneAddresses.ENDPOINT_SUSPEND, this::onSuspend).completion(),
@@ -124,9 +151,11 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         endpoint.state().label());
     return endpoints.setState(endpoint.id(), ComputeState.STARTING, null, null)
         .compose(stored -> roles.specsOfTenant(endpoint.tenantId()))
-        .compose(roleSpecs -> Bus.request(vertx.eventBus(), BusAddresses.COMPUTE_START,
-            new StartCompute(endpoint.id(), endpoint.name(), endpoint.tenantId(), endpoint.timelineId(), roleSpecs),
-            ComputeStarted.class, computeTimeoutMillis))
+        .compose(roleSpecs -> planWal(endpoint).compose(plan -> Bus.request(vertx.eventBus(),
+                BusAddresses.COMPUTE_START, new StartCompute(endpoint.id(), endpoint.name(), endpoint.tenantId(),
+                    endpoint.timelineId(), roleSpecs, plan == null ? null : plan.source()),
+                ComputeStarted.class, computeTimeoutMillis)
+            .compose(started -> followCompute(endpoint, plan, started).map(started))))
         .compose(started -> {
           metrics.computeStarted(System.nanoTime() - begin);
           LOG.info("Endpoint \"{}\" running at {}:{} (agent start {} ms{})", endpoint.name(), started.host(),
@@ -140,6 +169,38 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
               "could not start endpoint \"" + endpoint.name() + "\": " + failure.getMessage());
           return endpoints.setState(endpoint.id(), ComputeState.FAILED, null, null)
               .transform(stored -> Future.failedFuture(error));
+        });
+  }
+
+  /** Elects the timeline's WAL end under a new term and makes the replication secret; null without safekeepers. */
+  private Future<WalPlan> planWal(Endpoint endpoint) {
+    if (election == null) {
+      return Future.succeededFuture(null);
+    }
+    return election.elect(endpoint.tenantId(), endpoint.timelineId()).compose(elected -> {
+      String password = Ids.newId() + Ids.newId();
+      return vertx.executeBlocking(() -> ScramVerifier.generate(password), false)
+          .map(verifier -> new WalPlan(new WalSource(elected.term(), elected.history(), elected.endLsn(),
+              elected.donor(), followers.safekeeperIds(), election.quorum(), REPLICATION_USER, verifier), password));
+    });
+  }
+
+  /** Has the safekeepers stream from the started compute (creating the timeline on them if it is new). */
+  private Future<Void> followCompute(Endpoint endpoint, WalPlan plan, ComputeStarted started) {
+    if (plan == null || started.alreadyRunning()) {
+      return Future.succeededFuture();
+    }
+    WalSource wal = plan.source();
+    Future<List<TermStart>> history = wal.endLsn() > 0 ? Future.succeededFuture(wal.termHistory())
+        : election.createTimeline(endpoint.tenantId(), endpoint.timelineId(), wal.term(), started.timelineStartLsn());
+    long startLsn = wal.endLsn() > 0 ? wal.endLsn() : started.timelineStartLsn();
+    return history.compose(terms -> followers.follow(endpoint.id(), new FollowCompute(endpoint.tenantId(),
+            endpoint.timelineId(), wal.term(), terms, startLsn, wal.donor(), started.host(), started.port(),
+            REPLICATION_USER, plan.password())))
+        .recover(failure -> {
+          // The safekeepers retry from the resend timer; COMMITs wait until a quorum streams.
+          LOG.warn("Endpoint \"{}\": {}", endpoint.name(), failure.getMessage());
+          return Future.succeededFuture();
         });
   }
 
@@ -163,7 +224,7 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
     Future<EndpointAddress> wake = wakes.get(id);
     if (onlyIfIdle && wake != null) {
       // Someone is connecting right now: the endpoint is not idle.
-      return Future.succeededFuture(new ComputeStopped(id, false, "a wake is in progress"));
+      return Future.succeededFuture(new ComputeStopped(id, false, "a wake is in progress", 0));
     }
     if (onlyIfIdle && inFlight != null) {
       return inFlight;
@@ -186,7 +247,7 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         .compose(endpoint -> stopCompute(endpoint, false)
             .recover(failure -> endpoint.isReachable()
                 ? Future.failedFuture(failure)
-                : Future.succeededFuture(new ComputeStopped(id, false, failure.getMessage())))
+                : Future.succeededFuture(new ComputeStopped(id, false, failure.getMessage(), 0)))
             .compose(outcome -> endpoints.delete(id).map(outcome))
             .onSuccess(outcome -> LOG.info("Deleted endpoint \"{}\" ({})", endpoint.name(), id)));
     track(suspends, id, delete);
@@ -207,10 +268,10 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
     String id = endpoint.id();
     ComputeState previous = endpoint.state();
     if (previous == ComputeState.SUSPENDED) {
-      return Future.succeededFuture(new ComputeStopped(id, true, "already suspended"));
+      return Future.succeededFuture(new ComputeStopped(id, true, "already suspended", 0));
     }
     if (onlyIfIdle && !endpoint.isReachable()) {
-      return Future.succeededFuture(new ComputeStopped(id, false, "not running (" + previous.label() + ")"));
+      return Future.succeededFuture(new ComputeStopped(id, false, "not running (" + previous.label() + ")", 0));
     }
     SuspendTrigger trigger = onlyIfIdle ? SuspendTrigger.IDLE : SuspendTrigger.API;
     return endpoints.setState(id, ComputeState.SUSPENDING, endpoint.host(), endpoint.port())
@@ -219,7 +280,10 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         .compose(outcome -> {
           if (outcome.stopped()) {
             metrics.suspendFinished(trigger, SuspendOutcome.SUSPENDED);
-            return endpoints.setState(id, ComputeState.SUSPENDED, null, null).map(outcome);
+            Future<Void> drained = followers == null ? Future.succeededFuture()
+                : followers.stop(id, outcome.endLsn(), WAL_DRAIN_MILLIS);
+            return drained.transform(ignored -> endpoints.setState(id, ComputeState.SUSPENDED, null, null))
+                .map(outcome);
           }
           // Busy (a direct connection or a running query): it keeps running, and counts as active again.
           metrics.suspendFinished(trigger, SuspendOutcome.BUSY);

@@ -40,15 +40,15 @@ public final class FakeComputeAgent {
         if (failure != null) {
           message.fail(BusErrors.INTERNAL, failure);
         } else {
-          message.reply(new ComputeStarted(message.body().endpointId(), HOST, PORT, startDelayMillis, false));
+          message.reply(new ComputeStarted(message.body().endpointId(), HOST, PORT, startDelayMillis, false, 0));
         }
       });
     });
     stopConsumer = vertx.eventBus().consumer(BusAddresses.COMPUTE_STOP, message -> {
       stops.add(new Received<>(message.body(), System.currentTimeMillis()));
       vertx.setTimer(stopDelayMillis, t -> message.reply(refuseStopAsBusy
-          ? new ComputeStopped(message.body().endpointId(), false, "1 client backend connected")
-          : new ComputeStopped(message.body().endpointId(), true, null)));
+          ? new ComputeStopped(message.body().endpointId(), false, "1 client backend connected", 0)
+          : new ComputeStopped(message.body().endpointId(), true, null, 0)));
     });
     startConsumer.completion().await();
     stopConsumer.completion().await();
