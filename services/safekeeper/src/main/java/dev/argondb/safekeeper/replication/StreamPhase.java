@@ -36,6 +36,8 @@ final class StreamPhase implements Phase {
         connection.write(CopyDone.encode());
         connection.end("server ended the stream (CopyDone: end of timeline or shutdown)");
       }
+      // A walsender that finished on shutdown (after we confirmed all it sent) ends with CommandComplete.
+      case CommandComplete.TYPE -> connection.end("server finished streaming (shutdown)");
       case ErrorResponse.TYPE -> throw ErrorResponse.parse(body);
       default -> throw new ReplicationException("unexpected message '" + (char) type + "' while streaming");
     }
