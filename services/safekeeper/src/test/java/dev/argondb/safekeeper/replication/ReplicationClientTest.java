@@ -231,6 +231,17 @@ class ReplicationClientTest {
 
   @Test
   @Order(7)
+  void terminatedWalsenderFailsClosedWithTheServersError() throws Exception {
+    ReplicationConnection conn = await(ReplicationClient.connect(vertx, pg.options("sk_term", ReplicationPostgres.REPLICATOR_PASSWORD)));
+    await(conn.startPhysical(null, await(conn.identifySystem()).xlogPos(), new WalCollector()));
+    awaitQuery("SELECT count(*) FROM pg_stat_replication WHERE application_name = 'sk_term'", "1");
+    pg.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_replication WHERE application_name = 'sk_term'");
+    PgException e = assertInstanceOf(PgException.class, failure(conn.closed()));
+    assertEquals("57P01", e.sqlState());
+  }
+
+  @Test
+  @Order(8)
   void serverStopMidStreamCompletesClosed() throws Exception {
     ReplicationConnection conn = await(ReplicationClient.connect(vertx, pg.options("sk1", ReplicationPostgres.REPLICATOR_PASSWORD)));
     WalCollector wal = new WalCollector() {
