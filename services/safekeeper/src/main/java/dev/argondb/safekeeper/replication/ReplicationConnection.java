@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keepalives that request a reply are answered automatically with the positions of the last
  * {@link #sendStatus} (0/0 before the first: nothing is claimed durable). The owner should call
- * {@code sendStatus} right after each fsync, including the one that completes a segment.
+ * {@code sendStatus} right after each fsync, including the one that completes a segment: a stale
+ * flush position stalls synchronous commits, and on a fast shutdown the walsender waits (up to
+ * wal_sender_timeout) for our write position to reach what it sent before it ends the stream.
  */
 public final class ReplicationConnection {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationConnection.class);
