@@ -47,6 +47,10 @@ public final class ArgonHome {
     return root.resolve("control-plane-db");
   }
 
+  public Path safekeeperDir(String id) {
+    return root.resolve("safekeepers").resolve(id);
+  }
+
   public Path computesDir() {
     return root.resolve("computes");
   }

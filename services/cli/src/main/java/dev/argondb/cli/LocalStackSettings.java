@@ -1,8 +1,11 @@
 package dev.argondb.cli;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Settings of the one-JVM local stack, kept in {@code config.json} of the Argon home.
@@ -16,32 +19,54 @@ import java.util.HexFormat;
  * @param adminPassword         password of {@code cloud_admin} in every tenant the CLI creates
  * @param defaultTenantId       tenant the CLI uses when none is named (null before {@code up})
  * @param pgBinDir              another Postgres install's {@code bin/}, or null for the bundled PostgreSQL 17
+ * @param safekeeperHttpPorts   one gRPC/HTTP port per safekeeper (sk1, sk2, ...); empty: no safekeepers
+ * @param walQuorum             safekeepers that must fsync WAL before a COMMIT returns
+ * @param stackAdminPort        the stack's own admin API (safekeeper stop/start)
  */
 public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort, int computeHttpPort,
                                  int controlDbPort, String controlDbPassword, String adminPassword,
-                                 String defaultTenantId, String pgBinDir) {
+                                 String defaultTenantId, String pgBinDir, List<Integer> safekeeperHttpPorts,
+                                 int walQuorum, int stackAdminPort) {
 
   public static final String ADMIN_ROLE = "cloud_admin";
   public static final String DEFAULT_ENDPOINT = "main";
 
   public static LocalStackSettings defaults() {
     return new LocalStackSettings(55432, 9702, 9700, 9701, 9709, randomSecret(), randomSecret(), null,
-        System.getenv("ARGON_PG_BIN"));
+        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708);
   }
 
   public LocalStackSettings withPorts(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort,
                                       int computeHttpPort, int controlDbPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
-        controlDbPassword, adminPassword, defaultTenantId, pgBinDir);
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort);
+  }
+
+  public LocalStackSettings withSafekeepers(List<Integer> httpPorts, int quorum, int adminPort) {
+    return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, httpPorts, quorum, adminPort);
   }
 
   public LocalStackSettings withDefaultTenant(String tenantId) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
-        controlDbPassword, adminPassword, tenantId, pgBinDir);
+        controlDbPassword, adminPassword, tenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort);
+  }
+
+  /** Safekeeper ids: sk1, sk2, ... one per port. */
+  public List<String> safekeeperIds() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= safekeeperHttpPorts.size(); i++) {
+      ids.add("sk" + i);
+    }
+    return ids;
   }
 
   public String controlPlaneUrl() {
     return "http://127.0.0.1:" + controlPlaneHttpPort;
+  }
+
+  public String stackAdminUrl() {
+    return "http://127.0.0.1:" + stackAdminPort;
   }
 
   /** The URL a client uses to reach {@code endpoint} through the gateway. */
@@ -62,16 +87,23 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         .put("control_plane_http_port", controlPlaneHttpPort).put("compute_http_port", computeHttpPort)
         .put("control_db_port", controlDbPort).put("control_db_password", controlDbPassword)
         .put("admin_password", adminPassword).put("default_tenant_id", defaultTenantId)
-        .put("pg_bin_dir", pgBinDir);
+        .put("pg_bin_dir", pgBinDir).put("safekeeper_http_ports", new JsonArray(safekeeperHttpPorts))
+        .put("wal_quorum", walQuorum).put("stack_admin_port", stackAdminPort);
   }
 
   public static LocalStackSettings fromJson(JsonObject json) {
     LocalStackSettings d = defaults();
+    JsonArray ports = json.getJsonArray("safekeeper_http_ports", new JsonArray(d.safekeeperHttpPorts));
+    List<Integer> safekeeperPorts = new ArrayList<>();
+    for (int i = 0; i < ports.size(); i++) {
+      safekeeperPorts.add(ports.getInteger(i));
+    }
     return new LocalStackSettings(
         json.getInteger("gateway_port", d.gatewayPort), json.getInteger("gateway_http_port", d.gatewayHttpPort),
         json.getInteger("control_plane_http_port", d.controlPlaneHttpPort),
         json.getInteger("compute_http_port", d.computeHttpPort), json.getInteger("control_db_port", d.controlDbPort),
         json.getString("control_db_password"), json.getString("admin_password"),
-        json.getString("default_tenant_id"), json.getString("pg_bin_dir"));
+        json.getString("default_tenant_id"), json.getString("pg_bin_dir"), List.copyOf(safekeeperPorts),
+        json.getInteger("wal_quorum", d.walQuorum), json.getInteger("stack_admin_port", d.stackAdminPort));
   }
 }

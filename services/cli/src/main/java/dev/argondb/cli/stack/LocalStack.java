@@ -1,6 +1,7 @@
 package dev.argondb.cli.stack;
 
 import dev.argondb.cli.ArgonHome;
+import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.cli.LocalStackSettings;
 import dev.argondb.compute.ComputeConfig;
 import dev.argondb.compute.ComputeService;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every service in one JVM on a single-member Hazelcast cluster bound to 127.0.0.1: the control
- * plane's Postgres, the control plane, the compute agent and the gateway. The services share
+ * Every service in one JVM on a single-member Hazelcast cluster bound to 127.0.0.1: the safekeepers,
+ * the control plane's Postgres, the control plane, the compute agent and the gateway. The services share
  * nothing but the event bus, so the same verticles run one service per JVM.
  */
 public final class LocalStack implements AutoCloseable {
@@ -63,9 +64,18 @@ public final class LocalStack implements AutoCloseable {
 
   private static Future<Started> deployServices(Vertx vertx, ArgonHome home, LocalStackSettings settings,
                                                 ProcessMetrics metrics) {
+    LocalSafekeepers safekeepers = new LocalSafekeepers(vertx, home, settings, metrics.registry());
+    return safekeepers.startAll()
+        .compose(refs -> deployComputeSide(vertx, home, settings, metrics, refs))
+        .compose(started -> StackAdminVerticle.deploy(vertx, settings.stackAdminPort(), safekeepers).map(started));
+  }
+
+  private static Future<Started> deployComputeSide(Vertx vertx, ArgonHome home, LocalStackSettings settings,
+                                                   ProcessMetrics metrics, List<SafekeeperRef> safekeepers) {
     ControlPlaneConfig controlPlaneConfig = ControlPlaneConfig.defaults()
         .withHttpPort(settings.controlPlaneHttpPort())
-        .withDatabaseUrl(ControlPlaneDatabase.url(settings));
+        .withDatabaseUrl(ControlPlaneDatabase.url(settings))
+        .withSafekeepers(safekeepers, settings.walQuorum());
     ComputeConfig computeConfig = new ComputeConfig(home.computesDir(), settings.pgBinDir(), "127.0.0.1",
         settings.computeHttpPort(), java.util.Map.of(), 60_000, 60_000);
     GatewayConfig gatewayConfig = GatewayConfig.defaults()
