@@ -1,0 +1,235 @@
+package dev.argondb.safekeeper.wal;
+
+import dev.argondb.pgformat.Lsn;
+import dev.argondb.pgformat.WalFormatException;
+import dev.argondb.pgformat.WalRecordDecoder;
+import dev.argondb.pgformat.WalSegments;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WAL segment files of one timeline: positional writes and reads by LSN across 16 MB segments,
+ * fsync, truncation, and recovery of the WAL's end. Segments are created whole and zero-filled, as
+ * Postgres creates them, so a reader can always tell written WAL from never-written space.
+ * Blocking and not thread-safe: use it from one worker at a time (the timeline's {@link WalWriter}).
+ */
+public final class WalSegmentStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WalSegmentStore.class);
+  /** Open segment files kept around: the one being written, the one just finished, readers' ones. */
+  private static final int MAX_OPEN = 4;
+  private static final int ZERO_CHUNK = 1 << 20;
+  private static final int SCAN_CHUNK = 1 << 20;
+
+  private final TimelineDirectory dir;
+  private final Map<Long, FileChannel> open = new LinkedHashMap<>(8, 0.75f, true);
+  private final Set<Long> dirty = new HashSet<>();
+  private boolean directoryDirty;
+
+  public WalSegmentStore(TimelineDirectory dir) {
+    this.dir = dir;
+  }
+
+  public TimelineDirectory directory() {
+    return dir;
+  }
+
+  /** Writes {@code data} (position to limit) at {@code lsn}, creating segments as needed. Not durable until {@link #sync()}. */
+  public void write(long lsn, ByteBuffer data) throws IOException {
+    long at = lsn;
+    while (data.hasRemaining()) {
+      long segNo = WalSegments.segmentNumber(at);
+      int offset = WalSegments.segmentOffset(at);
+      int n = Math.min(data.remaining(), WalSegments.SEGMENT_SIZE - offset);
+      FileChannel ch = channel(segNo, true);
+      ByteBuffer part = data.slice(data.position(), n);
+      long pos = offset;
+      while (part.hasRemaining()) {
+        pos += ch.write(part, pos);
+      }
+      data.position(data.position() + n);
+      dirty.add(segNo);
+      at += n;
+    }
+  }
+
+  /** fsyncs every segment written since the last sync, and the directory if segments were created. */
+  public void sync() throws IOException {
+    for (Iterator<Long> it = dirty.iterator(); it.hasNext(); ) {
+      FileChannel ch = open.get(it.next());
+      if (ch != null) {
+        ch.force(false); // data only: the file size never changes after creation
+      }
+      it.remove();
+    }
+    if (directoryDirty) {
+      TimelineDirectory.fsyncDirectory(dir.path());
+      directoryDirty = false;
+    }
+  }
+
+  /** The WAL in [start, end); fails with {@link NoSuchFileException} if a segment is missing. */
+  public ByteBuffer read(long start, long end) throws IOException {
+    long length = end - start;
+    if (length < 0 || length > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("cannot read " + Lsn.format(start) + ".." + Lsn.format(end));
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) length);
+    readInto(start, out);
+    out.flip();
+    return out;
+  }
+
+  /** Fills {@code target} (position to limit) with the WAL starting at {@code start}. */
+  public void readInto(long start, ByteBuffer target) throws IOException {
+    long at = start;
+    while (target.hasRemaining()) {
+      long segNo = WalSegments.segmentNumber(at);
+      int offset = WalSegments.segmentOffset(at);
+      int n = Math.min(target.remaining(), WalSegments.SEGMENT_SIZE - offset);
+      FileChannel ch = channel(segNo, false);
+      ByteBuffer part = target.slice(target.position(), n);
+      long pos = offset;
+      while (part.hasRemaining()) {
+        int got = ch.read(part, pos);
+        if (got < 0) {
+          throw new IOException("segment " + dir.segmentFile(segNo) + " is shorter than a whole segment");
+        }
+        pos += got;
+      }
+      target.position(target.position() + n);
+      at += n;
+    }
+  }
+
+  /**
+   * Cuts the WAL back to {@code lsn}: zeroes the rest of its segment and deletes every later segment,
+   * durably. Used to drop a torn tail and WAL of a superseded term.
+   */
+  public void truncateAfter(long lsn) throws IOException {
+    long segNo = WalSegments.segmentNumber(lsn);
+    for (long later : dir.segmentNumbers()) {
+      if (later > segNo) {
+        closeChannel(later);
+        Files.deleteIfExists(dir.segmentFile(later));
+        directoryDirty = true;
+      }
+    }
+    if (Files.exists(dir.segmentFile(segNo))) {
+      FileChannel ch = channel(segNo, false);
+      writeZeros(ch, WalSegments.segmentOffset(lsn), WalSegments.SEGMENT_SIZE);
+      dirty.add(segNo);
+    }
+    sync();
+  }
+
+  /**
+   * Scans records from {@code fromLsn} (a record boundary or a page start) and returns the end of
+   * the last complete, valid record: the flush LSN to resume from after a restart. Scanning stops
+   * at never-written (zero) space, at a missing segment, or at invalid WAL (a torn write), which is
+   * logged.
+   */
+  public long findEnd(long fromLsn) throws IOException {
+    WalRecordDecoder decoder = Lsn.isPageBoundary(fromLsn)
+        ? WalRecordDecoder.atPageStart(fromLsn) : WalRecordDecoder.atRecordBoundary(fromLsn);
+    ByteBuffer chunk = ByteBuffer.allocate(SCAN_CHUNK);
+    try {
+      while (!decoder.endReached()) {
+        long at = decoder.nextLsn();
+        if (!Files.exists(dir.segmentFile(WalSegments.segmentNumber(at)))) {
+          break;
+        }
+        chunk.clear();
+        chunk.limit(Math.min(SCAN_CHUNK, WalSegments.SEGMENT_SIZE - WalSegments.segmentOffset(at)));
+        readInto(at, chunk);
+        chunk.flip();
+        decoder.feed(at, chunk, record -> { });
+      }
+    } catch (WalFormatException e) {
+      LOG.warn("WAL of {}/{} ends at {}: {}", dir.tenantId(), dir.timelineId(),
+          Lsn.format(decoder.lastRecordEnd()), e.getMessage());
+    }
+    return decoder.lastRecordEnd();
+  }
+
+  @Override
+  public void close() throws IOException {
+    sync();
+    for (FileChannel ch : open.values()) {
+      ch.close();
+    }
+    open.clear();
+  }
+
+  private FileChannel channel(long segNo, boolean create) throws IOException {
+    FileChannel ch = open.get(segNo);
+    if (ch != null) {
+      return ch;
+    }
+    Path file = dir.segmentFile(segNo);
+    if (!Files.exists(file)) {
+      if (!create) {
+        throw new NoSuchFileException(file.toString(), null, "no WAL segment " + Lsn.format(WalSegments.segmentStart(segNo)));
+      }
+      createSegment(file);
+    }
+    ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    open.put(segNo, ch);
+    evictIfNeeded();
+    return ch;
+  }
+
+  private void evictIfNeeded() throws IOException {
+    while (open.size() > MAX_OPEN) {
+      Long eldest = open.keySet().iterator().next();
+      closeChannel(eldest);
+    }
+  }
+
+  private void closeChannel(long segNo) throws IOException {
+    FileChannel ch = open.remove(segNo);
+    if (ch != null) {
+      if (dirty.remove(segNo)) {
+        ch.force(false); // its writes must not lose durability by being closed before the next sync
+      }
+      ch.close();
+    }
+  }
+
+  /** A whole zero-filled segment under a temporary name, renamed into place once complete. */
+  private void createSegment(Path file) throws IOException {
+    dir.create();
+    Path tmp = file.resolveSibling(file.getFileName() + ".init");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeZeros(ch, 0, WalSegments.SEGMENT_SIZE);
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    directoryDirty = true;
+  }
+
+  private static void writeZeros(FileChannel ch, long from, long to) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
+    long pos = from;
+    while (pos < to) {
+      zeros.clear();
+      zeros.limit((int) Math.min(ZERO_CHUNK, to - pos));
+      while (zeros.hasRemaining()) {
+        pos += ch.write(zeros, pos);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.argondb.safekeeper.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.argondb.pgformat.WalSegments;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WalSegmentStoreTest {
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void writesAndReadsAcrossSegmentsAndTruncates() throws Exception {
+    TimelineDirectory dir = TimelineDirectory.of(dataDir, TimelineControlFileTest.TENANT, TimelineControlFileTest.TIMELINE);
+    byte[] data = new byte[3 * 1024 * 1024];
+    new Random(1).nextBytes(data);
+    long start = WalSegments.segmentStart(2) - 1024 * 1024; // 1 MB before segment 2 begins
+    try (WalSegmentStore store = new WalSegmentStore(dir)) {
+      store.write(start, ByteBuffer.wrap(data));
+      store.sync();
+      assertEquals(List.of(1L, 2L), dir.segmentNumbers());
+      assertEquals(WalSegments.SEGMENT_SIZE, Files.size(dir.segmentFile(1)));
+      assertEquals(WalSegments.SEGMENT_SIZE, Files.size(dir.segmentFile(2)));
+      assertEquals("000000010000000000000002", dir.segmentFile(2).getFileName().toString());
+      assertArrayEquals(data, store.read(start, start + data.length).array());
+      // Never-written space reads as zeros.
+      assertEquals(0, store.read(start + data.length, start + data.length + 1).get(0));
+
+      long cut = WalSegments.segmentStart(1) + WalSegments.SEGMENT_SIZE - 100;
+      store.truncateAfter(cut);
+      assertEquals(List.of(1L), dir.segmentNumbers());
+      byte[] kept = store.read(start, cut).array();
+      assertArrayEquals(java.util.Arrays.copyOf(data, kept.length), kept);
+      assertTrue(allZero(store.read(cut, WalSegments.segmentStart(2)).array()));
+      assertThrows(NoSuchFileException.class, () -> store.read(WalSegments.segmentStart(2), WalSegments.segmentStart(2) + 8));
+    }
+    assertFalse(Files.list(dir.path()).anyMatch(p -> p.toString().endsWith(".init")));
+  }
+
+  static boolean allZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.argondb.safekeeper.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.argondb.pgformat.WalSegments;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class WalWriterTest {
+  private static final long START = WalSegments.segmentStart(1);
+
+  @TempDir
+  Path dataDir;
+
+  private WalSegmentStore store() {
+    return new WalSegmentStore(TimelineDirectory.of(dataDir, TimelineControlFileTest.TENANT,
+        TimelineControlFileTest.TIMELINE));
+  }
+
+  /** Runs {@code action} on the context (appends belong on the event loop) and waits for its result. */
+  private static <T> T on(Context context, java.util.function.Supplier<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> result.complete(action.get()));
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void acksOnlyAfterFsyncAndGroupsWhileAnFsyncRuns(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    try (WalSegmentStore store = store()) {
+      BlockingSync sync = new BlockingSync(store::sync);
+      List<Long> flushed = new CopyOnWriteArrayList<>();
+      AtomicLong fsyncNanos = new AtomicLong();
+      WalWriter writer = on(context, () -> new WalWriter(context, store, START, sync)
+          .onFlushed(flushed::add).fsyncLatencyHook(fsyncNanos::addAndGet));
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      List<Future<Long>> acks = new ArrayList<>();
+      List<Integer> syncsDoneAtAck = new CopyOnWriteArrayList<>();
+
+      byte[] first = chunk(0, 1000);
+      expected.write(first);
+      acks.add(on(context, () -> writer.append(START, Buffer.buffer(first))));
+      sync.awaitEntered(); // the first batch is now inside its fsync
+      for (int i = 1; i <= 100; i++) {
+        byte[] data = chunk(i, 50 + i * 37);
+        expected.write(data);
+        acks.add(on(context, () -> writer.append(writer.endLsn(), Buffer.buffer(data))));
+      }
+      for (Future<Long> ack : acks) {
+        ack.onSuccess(lsn -> syncsDoneAtAck.add(sync.completed()));
+      }
+      Thread.sleep(100);
+      assertTrue(acks.stream().noneMatch(Future::isComplete), "an append was acknowledged before its fsync returned");
+      assertTrue(flushed.isEmpty());
+
+      sync.release();
+      Future.all(acks).await(10, TimeUnit.SECONDS);
+      long end = START + expected.size();
+      assertTrue(syncsDoneAtAck.stream().allMatch(n -> n >= 1));
+      assertEquals(end, acks.get(acks.size() - 1).result());
+      assertEquals(START + first.length, acks.get(0).result());
+      assertTrue(writer.fsyncs() <= 2, writer.fsyncs() + " fsyncs");
+      assertEquals(writer.fsyncs(), writer.batches());
+      assertEquals(expected.size(), writer.bytesWritten());
+      assertEquals(end, writer.flushLsn());
+      assertEquals(end, flushed.get(flushed.size() - 1));
+      assertTrue(fsyncNanos.get() > 0);
+      assertArrayEquals(expected.toByteArray(), store.read(START, end).array());
+    }
+  }
+
+  @Test
+  void rejectsGapsAndOverlaps(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    try (WalSegmentStore store = store()) {
+      WalWriter writer = on(context, () -> new WalWriter(context, store, START));
+      on(context, () -> writer.append(START, Buffer.buffer(chunk(1, 64)))).await(10, TimeUnit.SECONDS);
+      Future<Long> gap = on(context, () -> writer.append(START + 128, Buffer.buffer(chunk(2, 8))));
+      Future<Long> overlap = on(context, () -> writer.append(START + 32, Buffer.buffer(chunk(3, 8))));
+      assertTrue(gap.failed());
+      assertInstanceOf(IllegalArgumentException.class, gap.cause());
+      assertTrue(gap.cause().getMessage().contains("gap"), gap.cause().getMessage());
+      assertTrue(overlap.cause().getMessage().contains("overlap"), overlap.cause().getMessage());
+      assertEquals(START + 64, writer.endLsn());
+      assertFalse(on(context, () -> writer.append(START + 64, Buffer.buffer(chunk(4, 8)))).failed());
+    }
+  }
+
+  static byte[] chunk(int seed, int length) {
+    byte[] b = new byte[length];
+    for (int i = 0; i < length; i++) {
+      b[i] = (byte) (seed * 31 + i);
+    }
+    return b;
+  }
+}
