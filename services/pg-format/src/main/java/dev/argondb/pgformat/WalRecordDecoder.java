@@ -217,9 +217,10 @@ public final class WalRecordDecoder {
       default -> 0;
     };
     if (recordLeft > 0) {
-      if (!page.firstIsContinuation() && page.firstIsOverwrite() && state != State.CONTINUATION) {
+      if (!page.firstIsContinuation() && page.firstIsOverwrite()) {
         // Recovery gave up on the record in progress and wrote a new one here: drop the partial one.
         recordGot = 0;
+        continuationLeft = 0;
         prevRecordStart = Lsn.INVALID;
         state = State.RECORD_HEADER;
         return;

@@ -245,6 +245,22 @@ class RealWalTest {
   }
 
   @Test
+  void startsAtAPageThatBeginsWithAContinuation() {
+    byte[] wal = wal();
+    WalRecord big = records.stream().filter(r -> r.totalLength() > 3 * Lsn.PAGE_SIZE).findFirst().orElseThrow();
+    long page = Lsn.pageStart(big.startLsn()) + Lsn.PAGE_SIZE; // continuation of the big record
+    int off = (int) (page - firstLsn());
+    List<WalRecord> tail = decode(java.util.Arrays.copyOfRange(wal, off, wal.length),
+        WalRecordDecoder.atPageStart(page), 10_000, new Random(6));
+    List<Long> expected = records.stream().filter(r -> Lsn.compare(r.startLsn(), big.startLsn()) > 0)
+        .map(WalRecord::endLsn).toList();
+    assertEquals(expected, tail.stream().map(WalRecord::endLsn).toList());
+    // The strict start refuses that page: it does not begin at a record boundary.
+    assertThrows(WalFormatException.class, () -> decode(java.util.Arrays.copyOfRange(wal, off, wal.length),
+        WalRecordDecoder.atRecordBoundary(page), 10_000, new Random(6)));
+  }
+
+  @Test
   void flippedByteIsACrcErrorAtThatRecord() {
     WalRecord victim = records.stream().filter(r -> r.totalLength() > 100
         && Lsn.pageStart(r.startLsn()) == Lsn.pageStart(r.startLsn() + 100)).skip(10).findFirst().orElseThrow();
