@@ -46,7 +46,8 @@ class LocalStackWalkthroughTest {
     System.setProperty("argon.home", dir.toString());
     home = new ArgonHome(dir);
     settings = LocalStackSettings.defaults().withPorts(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-        FreePorts.pick(), FreePorts.pick());
+        FreePorts.pick(), FreePorts.pick())
+        .withSafekeepers(List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick());
     ControlPlaneDatabase.initialize(home, settings);
     home.writeSettings(settings);
     stack = LocalStack.start(home, settings, "argon-test-" + System.nanoTime()).await();

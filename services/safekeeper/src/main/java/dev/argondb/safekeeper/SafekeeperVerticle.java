@@ -49,7 +49,8 @@ public final class SafekeeperVerticle extends VerticleBase {
     operations = new TimelineOperations(vertx, config, registry, metrics);
     EventBus bus = vertx.eventBus();
     String id = config.id();
-    return vertx.executeBlocking(() -> registry.loadAll(vertx, metrics), false)
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> registry.loadAll(context, metrics), false)
         .compose(loaded -> {
           LOG.info("Safekeeper {} holds {} timeline(s) in {}", id, loaded, config.dataDir());
           return Future.all(

@@ -263,7 +263,10 @@ public final class ComputeAgentVerticle extends VerticleBase {
   private <T> Future<T> withAgentConnection(PgProcess process, String password,
                                             java.util.function.Function<SqlConnection, Future<T>> work) {
     PgConnectOptions options = new PgConnectOptions().setHost(HOST).setPort(process.port())
-        .setDatabase("postgres").setUser(ComputeDirectory.AGENT_USER).setPassword(password);
+        .setDatabase("postgres").setUser(ComputeDirectory.AGENT_USER).setPassword(password)
+        // The agent's own writes (roles, slots) must not wait for safekeepers that follow the compute
+        // only after it started: they are re-applied at every start, so local durability is enough.
+        .setProperties(java.util.Map.of("synchronous_commit", "local"));
     return PgConnection.connect(vertx, options)
         .compose(connection -> work.apply(connection).eventually(connection::close));
   }

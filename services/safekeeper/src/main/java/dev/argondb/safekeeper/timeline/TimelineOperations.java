@@ -102,9 +102,10 @@ public final class TimelineOperations {
   }
 
   private Future<TimelineState> doPrepare(TimelineKey key, PrepareTerm request) {
+    io.vertx.core.Context context = vertx.getOrCreateContext();
     SafekeeperTimeline existing = registry.get(key);
     Future<SafekeeperTimeline> timelineFuture = existing != null ? Future.succeededFuture(existing)
-        : vertx.executeBlocking(() -> registry.create(vertx, metrics, key,
+        : vertx.executeBlocking(() -> registry.create(context, metrics, key,
             new TimelineControl(0, List.of(), request.startLsn(), 0, null, request.startLsn())), false);
     return timelineFuture.compose(timeline -> {
       if (request.term() < timeline.term) {
@@ -202,10 +203,11 @@ public final class TimelineOperations {
   }
 
   private Future<TimelineState> persist(SafekeeperTimeline timeline) {
+    // Ordered: a later snapshot of the control file never loses to an earlier one.
     return vertx.executeBlocking(() -> {
       registry.persist(timeline);
       return timeline.state(config.id());
-    }, false);
+    });
   }
 
   private <T> Future<T> serialized(TimelineKey key, Supplier<Future<T>> operation) {

@@ -8,12 +8,13 @@ import dev.argondb.safekeeper.wal.TimelineControlFile;
 import dev.argondb.safekeeper.wal.TimelineDirectory;
 import dev.argondb.safekeeper.wal.WalSegmentStore;
 import dev.argondb.safekeeper.wal.WalWriter;
-import io.vertx.core.Vertx;
+import io.vertx.core.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ public final class TimelineRegistry {
   }
 
   /** Loads every timeline on disk. Blocking: call on a worker. */
-  public int loadAll(Vertx vertx, SafekeeperMetrics metrics) throws IOException {
+  public int loadAll(Context context, SafekeeperMetrics metrics) throws IOException {
     Path tenants = config.dataDir().resolve("tenants");
     if (!Files.isDirectory(tenants)) {
       return 0;
@@ -56,10 +57,10 @@ public final class TimelineRegistry {
         try (var timelineDirs = Files.list(timelinesDir)) {
           for (Path timelineDir : timelineDirs.toList()) {
             TimelineKey key = new TimelineKey(tenantDir.getFileName().toString(), timelineDir.getFileName().toString());
-            TimelineDirectory directory = new TimelineDirectory(config.dataDir(), key.tenantId(), key.timelineId());
-            TimelineControl control = TimelineControlFile.load(directory);
-            if (control != null) {
-              open(vertx, metrics, key, directory, control);
+            TimelineDirectory directory = TimelineDirectory.of(config.dataDir(), key.tenantId(), key.timelineId());
+            Optional<TimelineControl> control = TimelineControlFile.of(directory).load();
+            if (control.isPresent()) {
+              open(context, metrics, key, directory, control.get());
             }
           }
         }
@@ -69,16 +70,16 @@ public final class TimelineRegistry {
   }
 
   /** Creates a timeline whose WAL starts at {@code startLsn}. Blocking: call on a worker. */
-  public SafekeeperTimeline create(Vertx vertx, SafekeeperMetrics metrics, TimelineKey key, TimelineControl control)
-      throws IOException {
-    TimelineDirectory directory = new TimelineDirectory(config.dataDir(), key.tenantId(), key.timelineId());
+  public SafekeeperTimeline create(Context context, SafekeeperMetrics metrics, TimelineKey key,
+                                   TimelineControl control) throws IOException {
+    TimelineDirectory directory = TimelineDirectory.of(config.dataDir(), key.tenantId(), key.timelineId());
     directory.create();
-    TimelineControlFile.store(directory, control);
-    return open(vertx, metrics, key, directory, control);
+    TimelineControlFile.of(directory).store(control);
+    return open(context, metrics, key, directory, control);
   }
 
-  private SafekeeperTimeline open(Vertx vertx, SafekeeperMetrics metrics, TimelineKey key, TimelineDirectory directory,
-                                  TimelineControl control) throws IOException {
+  private SafekeeperTimeline open(Context context, SafekeeperMetrics metrics, TimelineKey key,
+                                  TimelineDirectory directory, TimelineControl control) throws IOException {
     WalSegmentStore store = new WalSegmentStore(directory);
     long scanFrom = Math.max(control.timelineStartLsn(), control.flushLsn());
     long flush = store.findEnd(scanFrom);
@@ -86,7 +87,7 @@ public final class TimelineRegistry {
     if (flush < control.flushLsn()) {
       LOG.warn("{}: WAL ends at {}, before the recorded flush {}", key, Lsn.format(flush), Lsn.format(control.flushLsn()));
     }
-    WalWriter writer = new WalWriter(vertx, store, flush, metrics::fsync);
+    WalWriter writer = new WalWriter(context, store, flush).fsyncLatencyHook(metrics::fsync);
     SafekeeperTimeline timeline = new SafekeeperTimeline(key, store, writer, control, flush, config.quorum());
     timelines.put(key, timeline);
     metrics.track(timeline);
@@ -96,7 +97,7 @@ public final class TimelineRegistry {
 
   /** Writes the timeline's control file durably. Blocking: call on a worker. */
   public void persist(SafekeeperTimeline timeline) throws IOException {
-    TimelineControlFile.store(new TimelineDirectory(config.dataDir(), timeline.key.tenantId(),
-        timeline.key.timelineId()), timeline.control());
+    TimelineControlFile.of(TimelineDirectory.of(config.dataDir(), timeline.key.tenantId(), timeline.key.timelineId()))
+        .store(timeline.control());
   }
 }

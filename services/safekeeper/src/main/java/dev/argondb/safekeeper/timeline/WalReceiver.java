@@ -155,7 +155,7 @@ public final class WalReceiver implements ReplicationListener {
     }
     try {
       // Checked before it is stored: a corrupt record never reaches the disk whole.
-      decoder.feed(walStart, data.getByteBuf().nioBuffer(), record -> { });
+      decoder.feed(walStart, java.nio.ByteBuffer.wrap(data.getBytes()), record -> { });
     } catch (WalFormatException e) {
       corrupt(e.getMessage());
       return;

@@ -40,6 +40,7 @@ public final class WalWriter {
   private final WalSegmentStore store;
   private final WalSync sync;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private FlushListener listener = lsn -> { };
   private LongConsumer fsyncLatencyNanos = nanos -> { };
   private boolean inFlight;
@@ -105,6 +106,43 @@ public final class WalWriter {
     return flushLsn;
   }
 
+  /** Bytes accepted but not yet fsynced: a receiver pauses reading while this is large. */
+  public long unflushedBytes() {
+    return endLsn - flushLsn;
+  }
+
+  /** Completes once nothing is queued or being written. */
+  public Future<Void> whenIdle() {
+    if (!inFlight && queue.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> idle = Promise.promise();
+    idleWaiters.add(idle);
+    return idle.future();
+  }
+
+  /**
+   * Cuts the WAL after {@code lsn} (a record boundary at or below the flush LSN) and continues
+   * from there: a new term cutting a divergent tail, or a receiver restarting at the last complete
+   * record. Call when idle; also clears an earlier failure, since the end is known again.
+   */
+  public Future<Void> truncateAfter(long lsn) {
+    if (inFlight || !queue.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException("truncate while WAL is being written"));
+    }
+    if (lsn == endLsn && failure == null) {
+      return Future.succeededFuture();
+    }
+    return context.<Void>executeBlocking(() -> {
+      store.truncateAfter(lsn);
+      return null;
+    }).onSuccess(done -> {
+      endLsn = lsn;
+      flushLsn = lsn;
+      failure = null;
+    });
+  }
+
   public long batches() {
     return batches;
   }
@@ -149,6 +187,8 @@ public final class WalWriter {
       listener.onFlushed(batchEnd);
       if (!queue.isEmpty()) {
         startBatch();
+      } else {
+        notifyIdle();
       }
     });
   }
@@ -162,5 +202,12 @@ public final class WalWriter {
       p.promise().fail(new IllegalStateException("WAL writer failed", cause));
     }
     queue.clear();
+    notifyIdle();
+  }
+
+  private void notifyIdle() {
+    List<Promise<Void>> waiters = new ArrayList<>(idleWaiters);
+    idleWaiters.clear();
+    waiters.forEach(Promise::tryComplete);
   }
 }
