@@ -21,4 +21,13 @@ public final class BusAddresses {
 
   /** Published {@link EndpointConnections} by each gateway when its connection count for an endpoint changes. */
   public static final String GATEWAY_ACTIVITY = "argon.gateway.activity";
+
+  /**
+   * Request {@link RoleVerifierLookup}, reply {@link RoleVerifier}; fails with {@link BusErrors#NOT_FOUND} for
+   * an unknown endpoint. Served by the control plane; the gateway authenticates clients with it.
+   */
+  public static final String ROLE_VERIFIER_LOOKUP = "argon.control-plane.role.verifier";
+
+  /** Request {@link SyncComputeRoles}, reply {@link ComputeRolesSynced}. Served by the compute agent. */
+  public static final String COMPUTE_SYNC_ROLES = "argon.compute.sync-roles";
 }

@@ -11,7 +11,9 @@ public final class BusCodecs {
       WakeEndpoint.class, EndpointAddress.class,
       StartCompute.class, ComputeStarted.class,
       StopCompute.class, ComputeStopped.class,
-      ComputeStateChanged.class, EndpointConnections.class);
+      ComputeStateChanged.class, EndpointConnections.class,
+      RoleVerifierLookup.class, RoleVerifier.class,
+      SyncComputeRoles.class, ComputeRolesSynced.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

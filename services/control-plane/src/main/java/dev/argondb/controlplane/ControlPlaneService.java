@@ -12,6 +12,7 @@ import dev.argondb.controlplane.db.TimelineStore;
 import dev.argondb.controlplane.lifecycle.EndpointLifecycleVerticle;
 import dev.argondb.controlplane.lifecycle.IdleSuspendVerticle;
 import dev.argondb.controlplane.lifecycle.InventoryMetricsVerticle;
+import dev.argondb.controlplane.roles.RoleVerifierVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -58,6 +59,7 @@ public final class ControlPlaneService {
             config.computeStartTimeoutMillis())))
         .compose(done -> deploy(vertx, deployed, new IdleSuspendVerticle(endpoints, config.idleCheckIntervalMillis(),
             suspendRequestTimeout)))
+        .compose(done -> deploy(vertx, deployed, new RoleVerifierVerticle(roles)))
         .compose(done -> deploy(vertx, deployed, new InventoryMetricsVerticle(new InventoryStore(pool), metrics)))
         .compose(done -> deploy(vertx, deployed, api))
         .map(done -> {
