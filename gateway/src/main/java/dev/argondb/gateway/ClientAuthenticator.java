@@ -91,7 +91,15 @@ final class ClientAuthenticator {
   private void drain() {
     try {
       TypedMessage message;
-      while (step != Step.DONE && step != Step.WAITING_FOR_GATEWAY && (message = decoder.next()) != null) {
+      while (step != Step.DONE && step != Step.WAITING_FOR_GATEWAY) {
+        int type = decoder.peekType();
+        if (type >= 0 && type != (SaslResponse.TYPE & 0xFF)) {
+          // Judged by its first byte: a StartupMessage here (first byte 0) must not wait for a length it fakes.
+          throw new ProtocolViolation("expected an authentication response, got message type " + describe(type));
+        }
+        if ((message = decoder.next()) == null) {
+          break;
+        }
         handle(message);
       }
       if (step == Step.WAITING_FOR_GATEWAY && decoder.hasRemaining()) {
@@ -105,11 +113,6 @@ final class ClientAuthenticator {
   }
 
   private void handle(TypedMessage message) throws ProtocolViolation {
-    if (message.type() != SaslResponse.TYPE) {
-      throw new ProtocolViolation("expected an authentication response, got message type "
-          + (message.type() >= 0x21 && message.type() < 0x7F ? "'" + (char) message.type() + "'"
-          : Integer.toString(message.type() & 0xFF)));
-    }
     switch (step) {
       case SASL_INITIAL -> {
         SaslInitialResponse initial = SaslInitialResponse.parse(message.body());
@@ -132,6 +135,10 @@ final class ClientAuthenticator {
       case PASSWORD -> onPassword(PasswordMessage.parse(message.body()));
       default -> throw new ProtocolViolation("unexpected message during authentication");
     }
+  }
+
+  private static String describe(int type) {
+    return type >= 0x21 && type < 0x7F ? "'" + (char) type + "'" : Integer.toString(type);
   }
 
   private void onPassword(PasswordMessage message) {

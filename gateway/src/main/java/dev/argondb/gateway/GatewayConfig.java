@@ -20,7 +20,8 @@ import java.util.UUID;
  * @param requireTls                refuse non-loopback clients that do not use TLS (FATAL 28000)
  * @param sniDomain                 TLS server names {@code <endpoint>.<sniDomain>} route to that endpoint
  * @param maxConnectionsPerEndpoint connections one gateway holds per endpoint before refusing (FATAL 53300)
- * @param instances                 gateway verticles to deploy, sharing the port; 0 = one per CPU core
+ * @param instances                 gateway verticles to deploy, sharing the port (which must then be fixed);
+ *                                  0 = one per CPU core
  */
 public record GatewayConfig(String host, int port, String httpHost, int httpPort, String defaultEndpoint,
                             int maxStartupPacketBytes, long startupTimeoutMillis, long wakeTimeoutMillis,
@@ -46,6 +47,10 @@ public record GatewayConfig(String host, int port, String httpHost, int httpPort
     requirePositive("maxConnectionsPerEndpoint", maxConnectionsPerEndpoint);
     if (instances < 0) {
       throw new IllegalArgumentException("instances must be >= 0, got " + instances);
+    }
+    if (port == 0 && instances != 1 && tlsCertPath == null) {
+      // Instances share a listener by its configured address; a port of 0 would give each its own random port.
+      throw new IllegalArgumentException("several gateway instances need a fixed port, not 0");
     }
     if (host == null || httpHost == null) {
       throw new IllegalArgumentException("host and httpHost are required");
@@ -75,8 +80,14 @@ public record GatewayConfig(String host, int port, String httpHost, int httpPort
     return tlsCertPath != null;
   }
 
-  /** The number of verticles to deploy. */
+  /**
+   * The number of verticles to deploy. With TLS, one: in Vert.x 5.0.7 a listener that joins another
+   * instance's port has no TLS context of its own, so {@code upgradeToSsl} fails on its connections.
+   */
   public int effectiveInstances() {
+    if (tlsEnabled()) {
+      return 1;
+    }
     return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
   }
 

@@ -16,8 +16,7 @@ public final class GatewayService {
 
   /**
    * Registers the bus codecs and deploys {@link GatewayConfig#effectiveInstances()} verticles sharing one port:
-   * the primary first (it binds the port, possibly a free one, and serves /metrics), then the others on the
-   * port it got. Completes once all listen, with the deployment ids and the actual ports.
+   * the primary first (it also serves /metrics), then the others, which share its listener. Completes once all listen, with the deployment ids and the actual ports.
    */
   public static Future<GatewayHandle> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
     BusCodecs.registerAll(vertx.eventBus());
@@ -33,8 +32,7 @@ public final class GatewayService {
       if (others == 0) {
         return Future.succeededFuture();
       }
-      GatewayConfig samePort = config.withPorts(primary.actualPort(), config.httpPort());
-      return vertx.deployVerticle(() -> new GatewayVerticle(samePort, registry, shared, false),
+      return vertx.deployVerticle(() -> new GatewayVerticle(config, registry, shared, false),
           new DeploymentOptions().setInstances(others)).onSuccess(deployments::add);
     }).map(done -> new GatewayHandle(deployments, primary.actualPort(), primary.actualHttpPort()));
   }

@@ -78,11 +78,15 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.tlsEnabled()) {
       // TLS starts only after the SSLRequest exchange, so the listener itself is plain (setSsl(false)); SNI
       // must be on for indicatedServerName() to report the name the client asked for.
-      options.setSsl(false).setSni(true)
-          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath()));
+      options.setSsl(false).setSni(true).setKeyCertOptions(keyCert());
     }
     return options;
   }
+
+  private PemKeyCertOptions keyCert() {
+    return new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath());
+  }
+
 
   @Override
   public Future<?> stop() {

@@ -45,6 +45,11 @@ public final class TypedMessageDecoder {
     return rest;
   }
 
+  /** The type byte of the next message as soon as it arrived (before its length and body), or -1. */
+  public int peekType() {
+    return pending.length() == 0 ? -1 : pending.getByte(0) & 0xFF;
+  }
+
   public boolean hasRemaining() {
     return pending.length() > 0;
   }
