@@ -16,28 +16,32 @@ import java.util.HexFormat;
  * @param adminPassword         password of {@code cloud_admin} in every tenant the CLI creates
  * @param defaultTenantId       tenant the CLI uses when none is named (null before {@code up})
  * @param pgBinDir              another Postgres install's {@code bin/}, or null for the bundled PostgreSQL 17
+ * @param gatewayRequireTls     refuse plain connections from other hosts than this one (the gateway always offers
+ *                              TLS with the certificate {@code argon init} generated)
+ * @param gatewayInstances      gateway event loops (verticles) sharing the port when TLS is off; 0 = one per core
  */
 public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort, int computeHttpPort,
                                  int controlDbPort, String controlDbPassword, String adminPassword,
-                                 String defaultTenantId, String pgBinDir) {
+                                 String defaultTenantId, String pgBinDir, boolean gatewayRequireTls,
+                                 int gatewayInstances) {
 
   public static final String ADMIN_ROLE = "cloud_admin";
   public static final String DEFAULT_ENDPOINT = "main";
 
   public static LocalStackSettings defaults() {
     return new LocalStackSettings(55432, 9702, 9700, 9701, 9709, randomSecret(), randomSecret(), null,
-        System.getenv("ARGON_PG_BIN"));
+        System.getenv("ARGON_PG_BIN"), false, 0);
   }
 
   public LocalStackSettings withPorts(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort,
                                       int computeHttpPort, int controlDbPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
-        controlDbPassword, adminPassword, defaultTenantId, pgBinDir);
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, gatewayRequireTls, gatewayInstances);
   }
 
   public LocalStackSettings withDefaultTenant(String tenantId) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
-        controlDbPassword, adminPassword, tenantId, pgBinDir);
+        controlDbPassword, adminPassword, tenantId, pgBinDir, gatewayRequireTls, gatewayInstances);
   }
 
   public String controlPlaneUrl() {
@@ -48,6 +52,16 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
   public String connectionUrl(String endpoint) {
     return "postgresql://" + ADMIN_ROLE + ":" + adminPassword + "@127.0.0.1:" + gatewayPort
         + "/postgres?options=endpoint%3D" + endpoint;
+  }
+
+  /**
+   * A psql conninfo over TLS, routed by SNI and checked against the local certificate (verify-full):
+   * {@code main.argon.local} is not in DNS, so {@code hostaddr} gives the address.
+   */
+  public String tlsConnectionString(String endpoint, java.nio.file.Path certificate) {
+    return "host=" + endpoint + "." + dev.argondb.gateway.GatewayConfig.DEFAULT_SNI_DOMAIN + " hostaddr=127.0.0.1 port="
+        + gatewayPort + " dbname=postgres user=" + ADMIN_ROLE + " password=" + adminPassword
+        + " sslmode=verify-full sslrootcert=" + certificate;
   }
 
   static String randomSecret() {
@@ -62,7 +76,8 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         .put("control_plane_http_port", controlPlaneHttpPort).put("compute_http_port", computeHttpPort)
         .put("control_db_port", controlDbPort).put("control_db_password", controlDbPassword)
         .put("admin_password", adminPassword).put("default_tenant_id", defaultTenantId)
-        .put("pg_bin_dir", pgBinDir);
+        .put("pg_bin_dir", pgBinDir).put("gateway_require_tls", gatewayRequireTls)
+        .put("gateway_instances", gatewayInstances);
   }
 
   public static LocalStackSettings fromJson(JsonObject json) {
@@ -72,6 +87,7 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         json.getInteger("control_plane_http_port", d.controlPlaneHttpPort),
         json.getInteger("compute_http_port", d.computeHttpPort), json.getInteger("control_db_port", d.controlDbPort),
         json.getString("control_db_password"), json.getString("admin_password"),
-        json.getString("default_tenant_id"), json.getString("pg_bin_dir"));
+        json.getString("default_tenant_id"), json.getString("pg_bin_dir"),
+        json.getBoolean("gateway_require_tls", d.gatewayRequireTls), json.getInteger("gateway_instances", d.gatewayInstances));
   }
 }
