@@ -47,4 +47,13 @@ public final class BusAddresses {
   public static String safekeeperStopFollowing(String id) {
     return "argon.safekeeper." + id + ".stop-following";
   }
+
+  /**
+   * Request {@link RoleVerifierLookup}, reply {@link RoleVerifier}; fails with {@link BusErrors#NOT_FOUND} for
+   * an unknown endpoint. Served by the control plane; the gateway authenticates clients with it.
+   */
+  public static final String ROLE_VERIFIER_LOOKUP = "argon.control-plane.role.verifier";
+
+  /** Request {@link SyncComputeRoles}, reply {@link ComputeRolesSynced}. Served by the compute agent. */
+  public static final String COMPUTE_SYNC_ROLES = "argon.compute.sync-roles";
 }

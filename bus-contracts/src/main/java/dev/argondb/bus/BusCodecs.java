@@ -13,7 +13,9 @@ public final class BusCodecs {
       StopCompute.class, ComputeStopped.class,
       ComputeStateChanged.class, EndpointConnections.class,
       GetTimelineState.class, TimelineState.class, PrepareTerm.class, FollowCompute.class, StopFollowing.class,
-      SafekeeperFlushed.class, SafekeeperStarted.class);
+      SafekeeperFlushed.class, SafekeeperStarted.class,
+      RoleVerifierLookup.class, RoleVerifier.class,
+      SyncComputeRoles.class, ComputeRolesSynced.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

@@ -2,8 +2,8 @@ package dev.argondb.gateway;
 
 import dev.argondb.bus.EndpointAddress;
 import dev.argondb.gateway.GatewayMetrics.Direction;
+import dev.argondb.gateway.auth.Authenticated;
 import dev.argondb.gateway.protocol.BackendKeyData;
-import dev.argondb.gateway.protocol.BackendStartupScanner;
 import dev.argondb.gateway.protocol.CancelRequest;
 import dev.argondb.gateway.protocol.GssEncRequest;
 import dev.argondb.gateway.protocol.ProtocolViolation;
@@ -17,24 +17,40 @@ import dev.argondb.gateway.protocol.StartupPacketDecoder;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection, from its first byte to its close: reads the startup packets, finds and wakes
- * the endpoint, connects to its compute, forwards the startup message and then relays bytes both ways.
- * A cancel request is forwarded to the compute that issued its key instead. Runs on the gateway
- * verticle's event loop; every step is a callback, nothing blocks.
+ * One client connection, from its first byte to its close:
+ * <ol>
+ *   <li>startup packets: SSLRequest (TLS upgrade when configured), GSSENCRequest (refused), CancelRequest
+ *   (forwarded through the cluster-wide cancel map), StartupMessage;</li>
+ *   <li>routing: TLS SNI {@code <endpoint>.<domain>}, then {@code options=endpoint=<name>}, then the
+ *   {@code endpoint=<name>;<password>} password form, then the default endpoint;</li>
+ *   <li>authentication at the gateway ({@link ClientAuthenticator}), bounded by the startup timeout;</li>
+ *   <li>wake, connect, log in to the compute with the client's ClientKey ({@link ComputeHandshake});</li>
+ *   <li>relay of raw bytes both ways.</li>
+ * </ol>
+ * Runs on its verticle's event loop; every step is a callback, nothing blocks.
+ *
+ * <p>A client that leaves while its endpoint wakes does not cancel the wake: the compute finishes starting
+ * (another client may be waiting on the same wake), and the idle policy suspends it after its timeout.
  */
 final class ClientSession {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+  static final String NO_ENDPOINT_HELP = "no endpoint specified: connect with TLS to <endpoint>.<domain>, pass"
+      + " options=endpoint=<name> (in a URL: ?options=endpoint%3D<name>) or the password endpoint=<name>;<password>";
 
   private enum Phase {
     /** Reading SSLRequest / GSSENCRequest / StartupMessage / CancelRequest. */
     STARTUP,
+    AUTHENTICATING,
     WAKING,
     CONNECTING,
+    /** Logging in to the compute and relaying its startup messages. */
+    COMPUTE_LOGIN,
     RELAYING,
     CANCELLING,
     /** An error was sent; waiting for the socket to close. */
@@ -47,13 +63,17 @@ final class ClientSession {
   private final StartupPacketDecoder decoder;
   private Phase phase = Phase.STARTUP;
   private long startupTimer;
-  private boolean sslRefused;
+  private boolean sslRequested;
   private boolean gssRefused;
+  private boolean tls;
+  private String serverName;
   private String endpoint = GatewayMetrics.NO_ENDPOINT;
   private ConnectionOutcome outcome;
+  private ClientAuthenticator authenticator;
+  private boolean holdsSlot;
+  private Buffer pendingClientBytes = Buffer.buffer();
   private NetSocket compute;
-  private BackendKeyData backendKey;
-  private CancelTarget cancelTarget;
+  private BackendKeyData issuedKey;
 
   ClientSession(ProxyServices services, NetSocket client) {
     this.services = services;
@@ -63,7 +83,7 @@ final class ClientSession {
 
   void start() {
     services.metrics().clientConnected();
-    client.handler(this::onStartupBytes);
+    client.handler(this::onClientBytes);
     client.closeHandler(closed -> onClientClosed());
     client.exceptionHandler(error -> {
       LOG.debug("client {} failed: {}", client.remoteAddress(), error.toString());
@@ -72,12 +92,19 @@ final class ClientSession {
     startupTimer = services.vertx().setTimer(services.config().startupTimeoutMillis(), id -> onStartupTimeout());
   }
 
+  private void onClientBytes(Buffer chunk) {
+    switch (phase) {
+      case STARTUP -> onStartupBytes(chunk);
+      case AUTHENTICATING -> authenticator.onBytes(chunk);
+      // The socket is paused; a chunk already read is kept for the compute (bounded: one read).
+      case WAKING, CONNECTING, COMPUTE_LOGIN -> pendingClientBytes.appendBuffer(chunk);
+      default -> { } // bytes after an error or a cancel request mean nothing
+    }
+  }
+
   // ---- startup phase ------------------------------------------------------------------------------
 
   private void onStartupBytes(Buffer chunk) {
-    if (phase != Phase.STARTUP) {
-      return; // bytes after an error or a cancel request mean nothing
-    }
     decoder.append(chunk);
     try {
       StartupPacket packet;
@@ -91,11 +118,7 @@ final class ClientSession {
 
   private void handle(StartupPacket packet) throws ProtocolViolation {
     if (packet instanceof SslRequest) {
-      if (sslRefused) {
-        throw new ProtocolViolation("SSL negotiation requested twice");
-      }
-      sslRefused = true;
-      client.write(SslRequest.refusal());
+      negotiateTls();
     } else if (packet instanceof GssEncRequest) {
       if (gssRefused) {
         throw new ProtocolViolation("GSSAPI encryption negotiation requested twice");
@@ -105,49 +128,136 @@ final class ClientSession {
     } else if (packet instanceof CancelRequest cancel) {
       forwardCancel(cancel);
     } else if (packet instanceof StartupMessage startup) {
-      route(startup);
+      onStartupMessage(startup);
     }
   }
 
+  private void negotiateTls() throws ProtocolViolation {
+    if (sslRequested) {
+      throw new ProtocolViolation("SSL negotiation requested twice");
+    }
+    sslRequested = true;
+    if (!services.config().tlsEnabled()) {
+      client.write(SslRequest.refusal());
+      return;
+    }
+    if (decoder.hasRemaining()) {
+      // Plain bytes after SSLRequest would be taken as sent under TLS (CVE-2021-23214): refuse them.
+      throw new ProtocolViolation("received unencrypted data after SSL request");
+    }
+    // Writes 'S', then installs TLS in that write's listener: no race with the client's ClientHello.
+    client.upgradeToSsl(SslRequest.acceptance()).onComplete(upgraded -> {
+      if (upgraded.failed()) {
+        LOG.debug("TLS handshake with {} failed: {}", client.remoteAddress(), upgraded.cause().toString());
+        if (phase == Phase.STARTUP) {
+          outcome(ConnectionOutcome.PROTOCOL_ERROR);
+          phase = Phase.REJECTED;
+        }
+        client.close();
+        return;
+      }
+      tls = true;
+      serverName = client.indicatedServerName();
+    });
+  }
+
   private void onStartupTimeout() {
-    if (phase == Phase.STARTUP) {
-      LOG.debug("client {} sent no startup message in time", client.remoteAddress());
+    if (phase == Phase.STARTUP || phase == Phase.AUTHENTICATING) {
+      LOG.debug("client {} did not log in within the startup timeout", client.remoteAddress());
       outcome(ConnectionOutcome.STARTUP_TIMEOUT);
       phase = Phase.REJECTED;
       client.close();
     }
   }
 
-  private void endStartupPhase() {
-    services.vertx().cancelTimer(startupTimer);
-    // Nothing more is read until the compute is connected: its bytes belong to the compute.
-    client.pause();
-  }
+  // ---- routing and authentication -----------------------------------------------------------------
 
-  // ---- routing and wake ---------------------------------------------------------------------------
-
-  private void route(StartupMessage startup) throws ProtocolViolation {
-    endStartupPhase();
-    EndpointSelection selection = StartupOptions.extractEndpoint(startup.options());
-    String named = selection.endpoint() != null ? selection.endpoint() : services.config().defaultEndpoint();
-    if (named == null) {
-      reject(new SessionFailure(SqlState.PROTOCOL_VIOLATION,
-          "no endpoint specified: pass options=endpoint=<name> (in a URL: ?options=endpoint%3D<name>)",
-          ConnectionOutcome.UNKNOWN_ENDPOINT));
+  private void onStartupMessage(StartupMessage startup) throws ProtocolViolation {
+    services.metrics().startup(tls);
+    boolean loopback = isLoopback();
+    if (services.config().requireTls() && !tls && !loopback) {
+      reject(new SessionFailure(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+          "TLS is required: connect with sslmode=require or stricter", ConnectionOutcome.TLS_REQUIRED));
       return;
     }
-    endpoint = named;
-    Buffer forwarded = startup.withOptions(selection.remainingOptions()).encode()
-        .appendBuffer(decoder.takeRemaining());
+    EndpointSelection selection = StartupOptions.extractEndpoint(startup.options());
+    String sniEndpoint = SniRouting.endpoint(serverName, services.config().sniDomain());
+    String named = sniEndpoint != null ? sniEndpoint : selection.endpoint();
+    Buffer forwarded = startup.withOptions(selection.remainingOptions()).encode();
+    phase = Phase.AUTHENTICATING;
+    authenticator = new ClientAuthenticator(services, client, startup.user());
+    if (named != null) {
+      endpoint = named;
+      authenticator.startScram(named).onComplete(done -> onAuthenticated(done, forwarded));
+    } else if (tls || loopback) {
+      // Only a password can name the endpoint now; asking for it in clear is safe only over TLS or loopback.
+      authenticator.startCleartext().onComplete(done -> onAuthenticated(done, forwarded));
+    } else if (services.config().defaultEndpoint() != null) {
+      endpoint = services.config().defaultEndpoint();
+      authenticator.startScram(endpoint).onComplete(done -> onAuthenticated(done, forwarded));
+    } else {
+      reject(new SessionFailure(SqlState.PROTOCOL_VIOLATION, NO_ENDPOINT_HELP, ConnectionOutcome.UNKNOWN_ENDPOINT));
+      return;
+    }
+    authenticator.onBytes(decoder.takeRemaining());
+  }
+
+  private boolean isLoopback() {
+    try {
+      return InetAddress.getByName(client.remoteAddress().hostAddress()).isLoopbackAddress();
+    } catch (UnknownHostException | RuntimeException e) {
+      return false; // a literal address never needs a lookup; anything odd is treated as remote
+    }
+  }
+
+  private void onAuthenticated(AsyncResult<Authenticated> result, Buffer forwarded) {
+    if (phase != Phase.AUTHENTICATING) {
+      return; // timed out or closed meanwhile
+    }
+    if (authenticator.endpoint() != null) {
+      endpoint = authenticator.endpoint();
+    }
+    String address = client.remoteAddress().hostAddress();
+    if (result.failed()) {
+      SessionFailure failure = result.cause() instanceof SessionRejected rejected ? rejected.failure()
+          : new SessionFailure(SqlState.CANNOT_CONNECT_NOW, "authentication failed: " + result.cause().getMessage(),
+              ConnectionOutcome.WAKE_FAILED);
+      long delay = failure.outcome() == ConnectionOutcome.AUTH_FAILED ? services.throttle().failed(address) : 0;
+      if (delay == 0) {
+        reject(failure);
+      } else {
+        phase = Phase.REJECTED; // nothing more is read while the answer is held back
+        services.vertx().setTimer(delay, id -> reject(failure));
+      }
+      return;
+    }
+    services.throttle().succeeded(address);
+    services.vertx().cancelTimer(startupTimer);
+    if (!services.limiter().tryAcquire(endpoint)) {
+      reject(new SessionFailure(SqlState.TOO_MANY_CONNECTIONS, "too many connections for endpoint \"" + endpoint
+          + "\" (limit " + services.limiter().maxPerEndpoint() + " per gateway)", ConnectionOutcome.TOO_MANY_CONNECTIONS));
+      return;
+    }
+    holdsSlot = true;
+    Authenticated auth = result.result();
+    // Nothing more is read until the compute is connected: the client's bytes belong to the compute.
+    client.pause();
+    pendingClientBytes.appendBuffer(auth.remaining());
+    wake(auth, forwarded);
+  }
+
+  // ---- wake and compute login ---------------------------------------------------------------------
+
+  private void wake(Authenticated auth, Buffer forwarded) {
     phase = Phase.WAKING;
     services.metrics().wakeWaitStarted();
     services.waker().wake(endpoint).onComplete(woken -> {
       services.metrics().wakeWaitEnded();
-      onWoken(woken, forwarded);
+      onWoken(woken, auth, forwarded);
     });
   }
 
-  private void onWoken(AsyncResult<EndpointAddress> woken, Buffer forwarded) {
+  private void onWoken(AsyncResult<EndpointAddress> woken, Authenticated auth, Buffer forwarded) {
     if (phase != Phase.WAKING) {
       return; // the client left while the endpoint woke
     }
@@ -167,71 +277,100 @@ final class ClientSession {
       } else if (phase != Phase.CONNECTING) {
         connected.result().close();
       } else {
-        relay(connected.result(), SocketAddress.inetSocketAddress(address.port(), address.host()), forwarded);
+        logIn(connected.result(), address, auth, forwarded);
       }
     });
   }
 
-  // ---- relay ----------------------------------------------------------------------------------------
-
-  private void relay(NetSocket computeSocket, SocketAddress computeAddress, Buffer forwarded) {
-    phase = Phase.RELAYING;
+  private void logIn(NetSocket computeSocket, EndpointAddress address, Authenticated auth, Buffer forwarded) {
+    phase = Phase.COMPUTE_LOGIN;
     compute = computeSocket;
     compute.closeHandler(closed -> onComputeClosed());
     compute.exceptionHandler(error -> {
       LOG.debug("compute connection of endpoint {} failed: {}", endpoint, error.toString());
       compute.close();
     });
-    BackendStartupScanner scanner = new BackendStartupScanner(key -> rememberBackendKey(key, computeAddress));
-    ByteRelay.start(compute, client, services.metrics().relayedBytes(endpoint, Direction.COMPUTE_TO_CLIENT),
-        chunk -> {
-          if (!scanner.done()) {
-            scanner.scan(chunk);
+    new ComputeHandshake(client, compute, auth, computeKey -> issueCancelKey(computeKey, address))
+        .run(forwarded)
+        .onComplete(loggedIn -> {
+          if (phase != Phase.COMPUTE_LOGIN) {
+            return;
+          }
+          if (loggedIn.failed()) {
+            SessionFailure failure = ((SessionRejected) loggedIn.cause()).failure();
+            if (failure.computeError() == null) {
+              LOG.warn("cannot log in to the compute of endpoint {}: {}", endpoint, failure.message());
+            }
+            reject(failure);
+          } else {
+            relay();
           }
         });
-    ByteRelay.start(client, compute, services.metrics().relayedBytes(endpoint, Direction.CLIENT_TO_COMPUTE), null);
-    compute.write(forwarded);
+  }
+
+  /** Gives the client a key of the gateway's, mapped cluster-wide to the compute's key and address. */
+  private BackendKeyData issueCancelKey(BackendKeyData computeKey, EndpointAddress address) {
+    if (issuedKey != null) {
+      services.cancelKeys().unregister(issuedKey);
+    }
+    issuedKey = CancelKeys.newKey();
+    services.cancelKeys().register(issuedKey, new CancelTarget(endpoint, address.host(), address.port(), computeKey))
+        .onFailure(failure -> LOG.warn("cannot register a cancel key: {}", failure.toString()));
+    return issuedKey;
+  }
+
+  // ---- relay ----------------------------------------------------------------------------------------
+
+  private void relay() {
+    phase = Phase.RELAYING;
+    RelayLatency latency = new RelayLatency(services.metrics().relayLatency(endpoint));
+    ByteRelay.start(compute, client, services.metrics().relayedBytes(endpoint, Direction.COMPUTE_TO_CLIENT),
+        chunk -> latency.computeAnswered());
+    ByteRelay.start(client, compute, services.metrics().relayedBytes(endpoint, Direction.CLIENT_TO_COMPUTE),
+        chunk -> latency.clientSent());
+    if (pendingClientBytes.length() > 0) {
+      latency.clientSent();
+      compute.write(pendingClientBytes);
+    }
+    pendingClientBytes = null;
     outcome(ConnectionOutcome.RELAYED);
     services.activity().connectionOpened(endpoint);
     client.resume();
   }
 
-  private void rememberBackendKey(BackendKeyData key, SocketAddress computeAddress) {
-    if (backendKey != null) {
-      services.cancelKeys().unregister(backendKey, cancelTarget);
-    }
-    backendKey = key;
-    cancelTarget = new CancelTarget(endpoint, computeAddress);
-    services.cancelKeys().register(key, cancelTarget);
-  }
-
   // ---- cancel -------------------------------------------------------------------------------------
 
   private void forwardCancel(CancelRequest cancel) {
-    endStartupPhase();
+    services.vertx().cancelTimer(startupTimer);
+    client.pause();
     phase = Phase.CANCELLING;
-    CancelTarget target = services.cancelKeys().lookup(cancel.key());
-    outcome(ConnectionOutcome.CANCEL, target == null ? GatewayMetrics.NO_ENDPOINT : target.endpoint());
-    if (target == null) {
-      // Like Postgres: no answer to a cancel request, whether or not the key matched.
-      client.close();
-      return;
-    }
-    services.computeClient().connect(target.compute())
-        .compose(socket -> socket.write(cancel.encode()).eventually(socket::close))
-        .onComplete(sent -> {
-          if (sent.failed()) {
-            LOG.warn("cannot forward a cancel request to endpoint {} at {}: {}", target.endpoint(), target.compute(),
-                sent.cause().toString());
-          }
-          // Closed only now, so a client waiting for the close knows the compute has the request.
-          client.close();
-        });
+    services.cancelKeys().lookup(cancel.key()).onComplete(found -> {
+      CancelTarget target = found.succeeded() ? found.result() : null;
+      outcome(ConnectionOutcome.CANCEL, target == null ? GatewayMetrics.NO_ENDPOINT : target.endpoint());
+      if (target == null) {
+        // Like Postgres: no answer to a cancel request, whether or not the key matched.
+        client.close();
+        return;
+      }
+      services.computeClient().connect(target.port(), target.host())
+          .compose(socket -> socket.write(new CancelRequest(target.computeKey()).encode()).eventually(socket::close))
+          .onComplete(sent -> {
+            if (sent.failed()) {
+              LOG.warn("cannot forward a cancel request to endpoint {} at {}:{}: {}", target.endpoint(),
+                  target.host(), target.port(), sent.cause().toString());
+            }
+            // Closed only now, so a client waiting for the close knows the compute has the request.
+            client.close();
+          });
+    });
   }
 
   // ---- endings ------------------------------------------------------------------------------------
 
   private void reject(SessionFailure failure) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
     ConnectionOutcome result = failure.outcome();
     if (result == ConnectionOutcome.WAKE_FAILED || result == ConnectionOutcome.COMPUTE_UNREACHABLE) {
       // Our side failed the client: worth an operator's attention, unlike a client's own mistakes.
@@ -243,7 +382,10 @@ final class ClientSession {
     services.vertx().cancelTimer(startupTimer);
     phase = Phase.REJECTED;
     outcome(failure.outcome());
-    client.end(failure.errorResponse());
+    if (compute != null) {
+      compute.close();
+    }
+    client.end(failure.errorResponse()).onComplete(ended -> client.close());
   }
 
   private void onClientClosed() {
@@ -266,8 +408,11 @@ final class ClientSession {
     boolean wasRelaying = phase == Phase.RELAYING;
     phase = Phase.CLOSED;
     services.vertx().cancelTimer(startupTimer);
-    if (backendKey != null) {
-      services.cancelKeys().unregister(backendKey, cancelTarget);
+    if (issuedKey != null) {
+      services.cancelKeys().unregister(issuedKey);
+    }
+    if (holdsSlot) {
+      services.limiter().release(endpoint);
     }
     if (wasRelaying) {
       services.activity().connectionClosed(endpoint);
@@ -279,7 +424,8 @@ final class ClientSession {
   }
 
   private void outcome(ConnectionOutcome result) {
-    outcome(result, endpoint);
+    // A name no endpoint has came from the client: as a tag it would let anyone grow the metrics without bound.
+    outcome(result, result == ConnectionOutcome.UNKNOWN_ENDPOINT ? GatewayMetrics.NO_ENDPOINT : endpoint);
   }
 
   private void outcome(ConnectionOutcome result, String endpointTag) {

@@ -16,6 +16,12 @@ public enum ConnectionOutcome {
   WAKE_FAILED,
   /** The endpoint woke but its compute refused the TCP connection. */
   COMPUTE_UNREACHABLE,
+  /** Wrong password or unknown role (FATAL 28P01). */
+  AUTH_FAILED,
+  /** A non-loopback client without TLS while TLS is required. */
+  TLS_REQUIRED,
+  /** The endpoint is at the gateway's per-endpoint connection limit (FATAL 53300). */
+  TOO_MANY_CONNECTIONS,
   /** A cancel request (forwarded, or dropped for an unknown key). */
   CANCEL,
   /** The client left before any of the above was decided (e.g. after the SSL refusal). */

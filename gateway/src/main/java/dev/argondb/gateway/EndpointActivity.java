@@ -3,20 +3,20 @@ package dev.argondb.gateway;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.EndpointConnections;
 import io.vertx.core.eventbus.EventBus;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts this gateway's relayed connections per endpoint and publishes every change on
  * {@link BusAddresses#GATEWAY_ACTIVITY}, which the control plane's idle-suspend policy follows.
- * Used from the gateway verticle's event loop only.
+ * Shared by every gateway verticle instance: changes are serialized, so events go out in count order.
  */
 final class EndpointActivity {
   private final EventBus bus;
   private final String gatewayId;
   private final GatewayMetrics metrics;
-  private final Map<String, AtomicInteger> counts = new HashMap<>();
+  private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
   EndpointActivity(EventBus bus, String gatewayId, GatewayMetrics metrics) {
     this.bus = bus;
@@ -37,7 +37,7 @@ final class EndpointActivity {
     return count == null ? 0 : count.get();
   }
 
-  private void change(String endpoint, int delta) {
+  private synchronized void change(String endpoint, int delta) {
     AtomicInteger count = counts.computeIfAbsent(endpoint, name -> {
       AtomicInteger fresh = new AtomicInteger();
       metrics.trackActiveConnections(name, fresh);

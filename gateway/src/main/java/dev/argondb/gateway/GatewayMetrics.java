@@ -18,7 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code argon_gateway_connections_total{endpoint,outcome}}: connections by {@link ConnectionOutcome}</li>
  *   <li>{@code argon_gateway_wake_duration_seconds{endpoint,outcome}}: wake requests (histogram)</li>
  *   <li>{@code argon_gateway_relayed_bytes_total{endpoint,direction}}: bytes relayed, by direction</li>
+ *   <li>{@code argon_gateway_auth_failures_total{endpoint,reason}}: failed logins (wrong_password, unknown_role)</li>
+ *   <li>{@code argon_gateway_startups_total{transport}}: startup messages received over tls or plain TCP</li>
+ *   <li>{@code argon_gateway_relay_latency_seconds{endpoint}}: from a client's bytes reaching the gateway to the
+ *   compute's first answer going back (histogram): a query's round trip as the gateway sees it</li>
  * </ul>
+ * One instance serves every gateway verticle of a deployment (meters are registered once, counters are
+ * thread-safe).
  * Connections with no endpoint (garbage, unknown cancel keys) carry {@code endpoint="none"}.
  */
 public final class GatewayMetrics {
@@ -87,6 +93,25 @@ public final class GatewayMetrics {
         .tag("endpoint", endpoint).tag("outcome", succeeded ? "success" : "failure")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(maxWake)
         .register(registry).record(elapsedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void authFailure(String endpoint, String reason) {
+    Counter.builder("argon.gateway.auth.failures").description("Failed client logins at the gateway")
+        .tag("endpoint", endpoint == null ? NO_ENDPOINT : endpoint).tag("reason", reason)
+        .register(registry).increment();
+  }
+
+  void startup(boolean tls) {
+    Counter.builder("argon.gateway.startups").description("Startup messages by transport")
+        .tag("transport", tls ? "tls" : "plain").register(registry).increment();
+  }
+
+  Timer relayLatency(String endpoint) {
+    return Timer.builder("argon.gateway.relay.latency")
+        .description("Client bytes in to the compute's first answer out, per round trip")
+        .tag("endpoint", endpoint).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry);
   }
 
   Counter relayedBytes(String endpoint, Direction direction) {

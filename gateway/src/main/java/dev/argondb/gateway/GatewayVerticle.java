@@ -10,63 +10,88 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one gateway: the Postgres listener, whose every connection becomes a {@link ClientSession},
- * and the {@code /metrics} + {@code /health} HTTP server. Deploy a single instance: the sessions
- * share wake coalescing and cancel keys through this verticle's event loop.
+ * One gateway event loop: a Postgres listener whose every connection becomes a {@link ClientSession}. Several
+ * instances may share the port (Vert.x balances connections across them); the primary one also serves
+ * {@code /metrics} and {@code /health}. Instances share {@link GatewayShared}; wake coalescing per instance
+ * is enough because the control plane shares one compute start among all wakes of an endpoint.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** Verifier lookups are one indexed query; a control plane that takes longer is in trouble. */
+  private static final long VERIFIER_LOOKUP_TIMEOUT_MILLIS = 10_000;
 
   private final GatewayConfig config;
   private final PrometheusMeterRegistry registry;
-  private GatewayMetrics metrics;
+  private final GatewayShared shared;
+  private final boolean primary;
   private NetClient computeClient;
   private NetServer proxyServer;
   private HttpServer httpServer;
   private volatile int actualPort = -1;
   private volatile int actualHttpPort = -1;
 
-  public GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry registry) {
+  GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry registry, GatewayShared shared, boolean primary) {
     this.config = config;
     this.registry = registry;
+    this.shared = shared;
+    this.primary = primary;
   }
 
   @Override
   public Future<?> start() {
-    metrics = new GatewayMetrics(registry, Duration.ofMillis(config.wakeTimeoutMillis()));
-    computeClient = vertx.createNetClient(new NetClientOptions()
+    computeClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.computeConnectTimeoutMillis())));
-    ProxyServices services = new ProxyServices(vertx, config, computeClient,
-        new EndpointWaker(vertx.eventBus(), config.wakeTimeoutMillis(), metrics), new CancelKeys(),
-        new EndpointActivity(vertx.eventBus(), config.gatewayId(), metrics), metrics);
-
-    proxyServer = vertx.createNetServer(new NetServerOptions().setHost(config.host()).setPort(config.port()))
-        .connectHandler(socket -> new ClientSession(services, socket).start());
-    Router router = Router.router(vertx);
-    ObservabilityRoutes.mount(router, "gateway", registry, this::health);
-    httpServer = vertx.createHttpServer().requestHandler(router);
-
-    return proxyServer.listen()
-        .compose(proxy -> {
-          actualPort = proxy.actualPort();
-          return httpServer.listen(config.httpPort(), config.httpHost());
-        })
-        .onSuccess(http -> {
-          actualHttpPort = http.actualPort();
-          LOG.info("gateway {} listening for Postgres on {}:{}, metrics on http://{}:{}/metrics", config.gatewayId(),
-              config.host(), actualPort, config.httpHost(), actualHttpPort);
-        });
+    return CancelKeys.open(vertx).compose(cancelKeys -> {
+      ProxyServices services = new ProxyServices(vertx, config, computeClient,
+          new EndpointWaker(vertx.eventBus(), config.wakeTimeoutMillis(), shared.metrics()), cancelKeys,
+          new RoleVerifiers(vertx.eventBus(), VERIFIER_LOOKUP_TIMEOUT_MILLIS), shared);
+      proxyServer = vertx.createNetServer(serverOptions())
+          .connectHandler(socket -> new ClientSession(services, socket).start());
+      return proxyServer.listen();
+    }).compose(proxy -> {
+      actualPort = proxy.actualPort();
+      if (!primary) {
+        return Future.succeededFuture();
+      }
+      Router router = Router.router(vertx);
+      ObservabilityRoutes.mount(router, "gateway", registry, this::health);
+      httpServer = vertx.createHttpServer().requestHandler(router);
+      return httpServer.listen(config.httpPort(), config.httpHost()).onSuccess(http -> {
+        actualHttpPort = http.actualPort();
+        LOG.info("gateway {} listening for Postgres on {}:{} ({}), metrics on http://{}:{}/metrics",
+            config.gatewayId(), config.host(), actualPort, config.tlsEnabled()
+                ? "TLS with " + config.tlsCertPath() + (config.requireTls() ? ", required for non-loopback" : "")
+                : "no TLS", config.httpHost(), actualHttpPort);
+      });
+    });
   }
+
+  private NetServerOptions serverOptions() {
+    NetServerOptions options = new NetServerOptions().setHost(config.host()).setPort(config.port())
+        .setTcpNoDelay(true);
+    if (config.tlsEnabled()) {
+      // TLS starts only after the SSLRequest exchange, so the listener itself is plain (setSsl(false)); SNI
+      // must be on for indicatedServerName() to report the name the client asked for.
+      options.setSsl(false).setSni(true).setKeyCertOptions(keyCert());
+    }
+    return options;
+  }
+
+  private PemKeyCertOptions keyCert() {
+    return new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath());
+  }
+
 
   @Override
   public Future<?> stop() {
-    return Future.join(proxyServer.close(), httpServer.close(), computeClient.close());
+    return Future.join(proxyServer == null ? Future.succeededFuture() : proxyServer.close(),
+        httpServer == null ? Future.succeededFuture() : httpServer.close(), computeClient.close());
   }
 
   /** The Postgres port actually bound (useful when the config asked for 0); -1 before start. */
@@ -74,7 +99,7 @@ public final class GatewayVerticle extends VerticleBase {
     return actualPort;
   }
 
-  /** The {@code /metrics} port actually bound; -1 before start. */
+  /** The {@code /metrics} port actually bound; -1 before start or on a non-primary instance. */
   public int actualHttpPort() {
     return actualHttpPort;
   }
@@ -83,6 +108,8 @@ public final class GatewayVerticle extends VerticleBase {
     return Future.succeededFuture(new JsonObject()
         .put("gatewayId", config.gatewayId())
         .put("port", actualPort)
-        .put("clientConnections", metrics.clientConnections()));
+        .put("tls", config.tlsEnabled())
+        .put("instances", config.effectiveInstances())
+        .put("clientConnections", shared.metrics().clientConnections()));
   }
 }

@@ -3,6 +3,9 @@ package dev.argondb.gateway;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.EndpointAddress;
+import dev.argondb.bus.RoleVerifier;
+import dev.argondb.bus.RoleVerifierLookup;
+import dev.argondb.compute.testing.TestPostgres;
 import dev.argondb.bus.WakeEndpoint;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -34,11 +37,39 @@ final class FakeControlPlane {
     this.knownEndpoints = knownEndpoints;
   }
 
-  static FakeControlPlane start(Vertx vertx, int postgresPort, Set<String> knownEndpoints) {
+  /**
+   * @param verifiers the roles every known endpoint's tenant has, with their verifiers (as in the test
+   *                  Postgres's pg_authid, so the gateway's SCRAM login to it works)
+   */
+  static FakeControlPlane start(Vertx vertx, int postgresPort, Set<String> knownEndpoints,
+                                Map<String, String> verifiers) {
     FakeControlPlane fake = new FakeControlPlane(vertx, postgresPort, knownEndpoints);
     fake.consumer = vertx.eventBus().consumer(BusAddresses.ENDPOINT_WAKE, fake::onWake);
     fake.consumer.completion().await();
+    vertx.eventBus().<RoleVerifierLookup>consumer(BusAddresses.ROLE_VERIFIER_LOOKUP, request -> {
+      String endpoint = request.body().endpointName();
+      if (!knownEndpoints.contains(endpoint)) {
+        request.fail(BusErrors.NOT_FOUND, "endpoint \"" + endpoint + "\" not found");
+      } else {
+        request.reply(new RoleVerifier(endpoint, "tenant-test", request.body().roleName(),
+            verifiers.get(request.body().roleName())));
+      }
+    }).completion().await();
     return fake;
+  }
+
+  /** The SCRAM verifiers of the test Postgres's login roles, read from pg_authid. */
+  static Map<String, String> verifiersOf(TestPostgres postgres) throws java.sql.SQLException {
+    Map<String, String> verifiers = new java.util.HashMap<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), TestPostgres.USER,
+        TestPostgres.PASSWORD);
+         java.sql.ResultSet rows = c.createStatement().executeQuery(
+             "SELECT rolname, rolpassword FROM pg_authid WHERE rolpassword IS NOT NULL")) {
+      while (rows.next()) {
+        verifiers.put(rows.getString(1), rows.getString(2));
+      }
+    }
+    return verifiers;
   }
 
   int wakeRequests(String endpoint) {

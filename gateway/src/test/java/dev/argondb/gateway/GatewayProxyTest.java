@@ -64,13 +64,15 @@ class GatewayProxyTest {
   private static FakeControlPlane controlPlane;
   private static GatewayConfig config;
   private static GatewayHandle gateway;
+  private static Map<String, String> verifiers;
 
   @BeforeAll
   static void startGateway(Vertx testVertx) throws Exception {
     vertx = testVertx;
     postgres = TestPostgres.start();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    controlPlane = FakeControlPlane.start(vertx, postgres.port(), Set.of("main", "activity"));
+    verifiers = FakeControlPlane.verifiersOf(postgres);
+    controlPlane = FakeControlPlane.start(vertx, postgres.port(), Set.of("main", "activity"), verifiers);
     config = GatewayConfig.defaults().withPorts(0, 0).withDefaultEndpoint("main")
         .withTimeouts(STARTUP_TIMEOUT_MILLIS, 10_000).withGatewayId("gateway-test");
     gateway = GatewayService.deploy(vertx, config, registry).await(30, TimeUnit.SECONDS);
@@ -136,7 +138,7 @@ class GatewayProxyTest {
   }
 
   @Test
-  void authenticationErrorsOfTheComputeReachTheClient() {
+  void aWrongPasswordIsRefusedByTheGatewayWith28P01() {
     Properties wrongPassword = new Properties();
     wrongPassword.setProperty("password", "not-the-password");
     SQLException error = assertThrows(SQLException.class, () -> connect("endpoint=main", wrongPassword).close());
@@ -188,8 +190,8 @@ class GatewayProxyTest {
     controlPlane.holdRepliesUntil(release::get);
     try {
       try (RawPgSocket raw = new RawPgSocket(gateway.port())) {
-        raw.send(new StartupMessage(StartupMessage.PROTOCOL_3_0, Map.of("user", TestPostgres.USER,
-            "options", "endpoint=main")).encode().getBytes());
+        RawScramClient.authenticate(raw, Map.of("user", TestPostgres.USER, "options", "endpoint=main"),
+            TestPostgres.PASSWORD, verifiers.get(TestPostgres.USER));
         awaitCondition(() -> waiting.value() == 1, "the connection waits for the wake");
       }
       // The socket is paused while the endpoint wakes; its close must still end the session.
@@ -286,7 +288,7 @@ class GatewayProxyTest {
     SQLException error = assertThrows(SQLException.class, () -> connect("endpoint=nope").close());
     assertEquals("3D000", error.getSQLState(), error.getMessage());
     assertTrue(error.getMessage().contains("\"nope\""), error.getMessage());
-    assertTrue(controlPlane.wakeRequests("nope") > wakesBefore);
+    assertEquals(wakesBefore, controlPlane.wakeRequests("nope"), "no wake for an endpoint that does not exist");
   }
 
   @Test
@@ -402,6 +404,8 @@ class GatewayProxyTest {
         "argon_gateway_relayed_bytes_total{direction=\"client_to_compute\",endpoint=\"activity\"}",
         "argon_gateway_relayed_bytes_total{direction=\"compute_to_client\",endpoint=\"activity\"}",
         "argon_gateway_client_connections ",
+        "argon_gateway_startups_total{transport=\"plain\"}",
+        "argon_gateway_relay_latency_seconds_bucket{endpoint=\"activity\"",
         "argon_gateway_connections_waking ")) {
       assertTrue(body.contains(expected), "missing " + expected + " in\n" + gatewayLines(body));
     }

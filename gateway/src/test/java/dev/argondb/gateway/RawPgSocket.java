@@ -30,6 +30,12 @@ final class RawPgSocket implements AutoCloseable {
     return in.read();
   }
 
+  byte[] readBytes(int count) throws IOException {
+    byte[] bytes = new byte[count];
+    in.readFully(bytes);
+    return bytes;
+  }
+
   int readInt() throws IOException {
     return in.readInt();
   }

@@ -14,4 +14,8 @@ public final class SqlState {
   public static final String CANNOT_CONNECT_NOW = "57P03";
   /** The startup message names no user. */
   public static final String INVALID_AUTHORIZATION_SPECIFICATION = "28000";
+  /** Wrong password (or unknown role: the two are indistinguishable on purpose). */
+  public static final String INVALID_PASSWORD = "28P01";
+  /** The endpoint already has as many connections through this gateway as allowed. */
+  public static final String TOO_MANY_CONNECTIONS = "53300";
 }

@@ -47,6 +47,10 @@ public final class StartupPacketDecoder {
     return rest;
   }
 
+  public boolean hasRemaining() {
+    return pending.length() > 0;
+  }
+
   private static StartupPacket decode(Buffer packet) throws ProtocolViolation {
     int code = packet.getInt(4);
     switch (code) {

@@ -22,34 +22,41 @@ import java.util.List;
  * @param safekeeperHttpPorts   one gRPC/HTTP port per safekeeper (sk1, sk2, ...); empty: no safekeepers
  * @param walQuorum             safekeepers that must fsync WAL before a COMMIT returns
  * @param stackAdminPort        the stack's own admin API (safekeeper stop/start)
+ * @param gatewayRequireTls     refuse plain connections from other hosts than this one (the gateway always offers
+ *                              TLS with the certificate {@code argon init} generated)
+ * @param gatewayInstances      gateway event loops (verticles) sharing the port when TLS is off; 0 = one per core
  */
 public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort, int computeHttpPort,
                                  int controlDbPort, String controlDbPassword, String adminPassword,
                                  String defaultTenantId, String pgBinDir, List<Integer> safekeeperHttpPorts,
-                                 int walQuorum, int stackAdminPort) {
+                                 int walQuorum, int stackAdminPort, boolean gatewayRequireTls,
+                                 int gatewayInstances) {
 
   public static final String ADMIN_ROLE = "cloud_admin";
   public static final String DEFAULT_ENDPOINT = "main";
 
   public static LocalStackSettings defaults() {
     return new LocalStackSettings(55432, 9702, 9700, 9701, 9709, randomSecret(), randomSecret(), null,
-        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708);
+        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708, false, 0);
   }
 
   public LocalStackSettings withPorts(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort,
                                       int computeHttpPort, int controlDbPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
-        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort);
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
+        gatewayRequireTls, gatewayInstances);
   }
 
   public LocalStackSettings withSafekeepers(List<Integer> httpPorts, int quorum, int adminPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
-        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, httpPorts, quorum, adminPort);
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, httpPorts, quorum, adminPort, gatewayRequireTls,
+        gatewayInstances);
   }
 
   public LocalStackSettings withDefaultTenant(String tenantId) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
-        controlDbPassword, adminPassword, tenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort);
+        controlDbPassword, adminPassword, tenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
+        gatewayRequireTls, gatewayInstances);
   }
 
   /** Safekeeper ids: sk1, sk2, ... one per port. */
@@ -75,6 +82,16 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         + "/postgres?options=endpoint%3D" + endpoint;
   }
 
+  /**
+   * A psql conninfo over TLS, routed by SNI and checked against the local certificate (verify-full):
+   * {@code main.argon.local} is not in DNS, so {@code hostaddr} gives the address.
+   */
+  public String tlsConnectionString(String endpoint, java.nio.file.Path certificate) {
+    return "host=" + endpoint + "." + dev.argondb.gateway.GatewayConfig.DEFAULT_SNI_DOMAIN + " hostaddr=127.0.0.1 port="
+        + gatewayPort + " dbname=postgres user=" + ADMIN_ROLE + " password=" + adminPassword
+        + " sslmode=verify-full sslrootcert=" + certificate;
+  }
+
   static String randomSecret() {
     byte[] bytes = new byte[12];
     new SecureRandom().nextBytes(bytes);
@@ -88,7 +105,8 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         .put("control_db_port", controlDbPort).put("control_db_password", controlDbPassword)
         .put("admin_password", adminPassword).put("default_tenant_id", defaultTenantId)
         .put("pg_bin_dir", pgBinDir).put("safekeeper_http_ports", new JsonArray(safekeeperHttpPorts))
-        .put("wal_quorum", walQuorum).put("stack_admin_port", stackAdminPort);
+        .put("wal_quorum", walQuorum).put("stack_admin_port", stackAdminPort)
+        .put("gateway_require_tls", gatewayRequireTls).put("gateway_instances", gatewayInstances);
   }
 
   public static LocalStackSettings fromJson(JsonObject json) {
@@ -104,6 +122,7 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         json.getInteger("compute_http_port", d.computeHttpPort), json.getInteger("control_db_port", d.controlDbPort),
         json.getString("control_db_password"), json.getString("admin_password"),
         json.getString("default_tenant_id"), json.getString("pg_bin_dir"), List.copyOf(safekeeperPorts),
-        json.getInteger("wal_quorum", d.walQuorum), json.getInteger("stack_admin_port", d.stackAdminPort));
+        json.getInteger("wal_quorum", d.walQuorum), json.getInteger("stack_admin_port", d.stackAdminPort),
+        json.getBoolean("gateway_require_tls", d.gatewayRequireTls), json.getInteger("gateway_instances", d.gatewayInstances));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.argondb.cli.stack.ControlPlaneDatabase;
+import dev.argondb.cli.stack.GatewayCertificate;
 import dev.argondb.cli.stack.LocalStack;
 import dev.argondb.compute.postgres.FreePorts;
 import io.vertx.core.json.JsonObject;
@@ -49,6 +50,7 @@ class LocalStackWalkthroughTest {
         FreePorts.pick(), FreePorts.pick())
         .withSafekeepers(List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick());
     ControlPlaneDatabase.initialize(home, settings);
+    GatewayCertificate.generate(home);
     home.writeSettings(settings);
     stack = LocalStack.start(home, settings, "argon-test-" + System.nanoTime()).await();
     api = new ApiClient(settings.controlPlaneUrl());
@@ -150,6 +152,49 @@ class LocalStackWalkthroughTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS));
     assertEquals("through-cloud_admin", output);
+  }
+
+  @Test
+  void aRoleCreatedAndResetWhileTheEndpointRunsWorksAtOnceOverTlsWithSni() throws Exception {
+    createBranch("roles");
+    assertEquals(0, ArgonCli.run("endpoint", "create", "roles", "--branch-name", "roles", "--suspend-timeout", "0"));
+    try (Connection c = connect("roles")) {
+      c.createStatement().execute("SELECT 1"); // the endpoint runs from here on
+    }
+    String created = captureStdout(() -> assertEquals(0, ArgonCli.run("role", "create", "app_user")));
+    String password = created.substring(created.indexOf("(shown once): ") + "(shown once): ".length()).trim();
+    Path psql = Path.of("/usr/bin/psql");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(psql), "psql is installed (postgresql-client)");
+    String conninfo = "host=roles.argon.local hostaddr=127.0.0.1 port=" + settings.gatewayPort()
+        + " dbname=postgres user=app_user sslmode=verify-full sslrootcert=" + home.tlsCertFile();
+    assertEquals("app_user", runPsql(conninfo, password, "SELECT current_user"));
+    assertTrue(captureStdout(() -> ArgonCli.run("role", "list")).contains("app_user"));
+
+    String reset = captureStdout(() -> assertEquals(0, ArgonCli.run("role", "reset-password", "app_user")));
+    String newPassword = reset.substring(reset.indexOf("(shown once): ") + "(shown once): ".length()).trim();
+    assertTrue(runPsqlFails(conninfo, password).contains("password authentication failed"));
+    assertEquals("app_user", runPsql(conninfo, newPassword, "SELECT current_user"));
+  }
+
+  private static String runPsql(String conninfo, String password, String sql) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("/usr/bin/psql", conninfo, "-XAtc", sql).redirectErrorStream(true);
+    builder.environment().put("PGPASSWORD", password);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, process.exitValue(), output);
+    return output;
+  }
+
+  private static String runPsqlFails(String conninfo, String password) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("/usr/bin/psql", conninfo, "-XAtc", "SELECT 1")
+        .redirectErrorStream(true);
+    builder.environment().put("PGPASSWORD", password);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertTrue(process.exitValue() != 0, output);
+    return output;
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.argondb.controlplane.lifecycle.InventoryMetricsVerticle;
 import dev.argondb.controlplane.wal.SafekeeperFollowers;
 import dev.argondb.controlplane.wal.SafekeeperSet;
 import dev.argondb.controlplane.wal.TimelineElection;
+import dev.argondb.controlplane.roles.RoleVerifierVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -69,6 +70,7 @@ public final class ControlPlaneService {
             config.computeStartTimeoutMillis(), election, followers)))
         .compose(done -> deploy(vertx, deployed, new IdleSuspendVerticle(endpoints, config.idleCheckIntervalMillis(),
             suspendRequestTimeout)))
+        .compose(done -> deploy(vertx, deployed, new RoleVerifierVerticle(roles)))
         .compose(done -> deploy(vertx, deployed, new InventoryMetricsVerticle(new InventoryStore(pool), metrics)))
         .compose(done -> deploy(vertx, deployed, api))
         .map(done -> {

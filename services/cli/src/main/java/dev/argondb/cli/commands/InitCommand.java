@@ -5,11 +5,12 @@ import dev.argondb.cli.CliException;
 import dev.argondb.cli.LocalStackSettings;
 import dev.argondb.cli.Spinner;
 import dev.argondb.cli.stack.ControlPlaneDatabase;
+import dev.argondb.cli.stack.GatewayCertificate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Creates the Argon home: settings with fresh secrets and the control plane's database. */
+/** Creates the Argon home: settings with fresh secrets, the control plane's database and the gateway's TLS certificate. */
 @Command(name = "init", description = "Initialize a local ArgonDB stack in .argon (or $ARGON_HOME).")
 public final class InitCommand implements Callable<Integer> {
   private static final LocalStackSettings DEFAULTS = LocalStackSettings.defaults();
@@ -42,9 +43,12 @@ public final class InitCommand implements Callable<Integer> {
   static LocalStackSettings initialize(ArgonHome home, LocalStackSettings settings) throws Exception {
     try (Spinner spinner = new Spinner("Initializing ArgonDB in " + home.root())) {
       ControlPlaneDatabase.initialize(home, settings);
+      GatewayCertificate.generate(home);
       home.writeSettings(settings);
       spinner.done("done");
     }
+    System.err.println("Gateway TLS certificate: " + home.tlsCertFile()
+        + " (psql: sslmode=verify-full sslrootcert=" + home.tlsCertFile() + ")");
     return settings;
   }
 }

@@ -41,6 +41,10 @@ public final class UpCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("ArgonDB is up. Connect with:");
     System.out.println("  psql '" + s.connectionUrl(endpoint) + "'");
+    if (home.hasTlsCertificate()) {
+      System.out.println("or over TLS, routed by the server name (SNI):");
+      System.out.println("  psql '" + s.tlsConnectionString(endpoint, home.tlsCertFile()) + "'");
+    }
     System.out.println();
     System.out.println("REST API   " + s.controlPlaneUrl() + "/v1/endpoints");
     System.out.println("Metrics    http://127.0.0.1:" + s.gatewayHttpPort() + "/metrics (gateway), "

@@ -78,9 +78,12 @@ public final class LocalStack implements AutoCloseable {
         .withSafekeepers(safekeepers, settings.walQuorum());
     ComputeConfig computeConfig = new ComputeConfig(home.computesDir(), settings.pgBinDir(), "127.0.0.1",
         settings.computeHttpPort(), java.util.Map.of(), 60_000, 60_000);
-    GatewayConfig gatewayConfig = GatewayConfig.defaults()
+    GatewayConfig plainGateway = GatewayConfig.defaults()
         .withPorts(settings.gatewayPort(), settings.gatewayHttpPort())
-        .withDefaultEndpoint(LocalStackSettings.DEFAULT_ENDPOINT);
+        .withDefaultEndpoint(LocalStackSettings.DEFAULT_ENDPOINT)
+        .withInstances(settings.gatewayInstances());
+    GatewayConfig gatewayConfig = !home.hasTlsCertificate() ? plainGateway
+        : plainGateway.withTls(home.tlsCertFile().toString(), home.tlsKeyFile().toString(), settings.gatewayRequireTls());
     return ComputeService.deploy(vertx, computeConfig, metrics.registry()).compose(compute ->
         ControlPlaneService.deploy(vertx, controlPlaneConfig, metrics.registry()).compose(controlPlane ->
             GatewayService.deploy(vertx, gatewayConfig, metrics.registry()).map(gateway ->

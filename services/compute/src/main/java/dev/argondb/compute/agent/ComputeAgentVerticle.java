@@ -9,6 +9,8 @@ import dev.argondb.bus.ComputeStopped;
 import dev.argondb.bus.StartCompute;
 import dev.argondb.bus.StopCompute;
 import dev.argondb.bus.WalSource;
+import dev.argondb.bus.SyncComputeRoles;
+import dev.argondb.bus.ComputeRolesSynced;
 import dev.argondb.compute.ComputeConfig;
 import dev.argondb.compute.postgres.FreePorts;
 import dev.argondb.compute.postgres.PgBinaries;
@@ -76,6 +78,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
           new WalRestore(vertx, GrpcClient.client(vertx)));
       vertx.eventBus().<StartCompute>consumer(BusAddresses.COMPUTE_START, this::onStart);
       vertx.eventBus().<StopCompute>consumer(BusAddresses.COMPUTE_STOP, this::onStop);
+      vertx.eventBus().<SyncComputeRoles>consumer(BusAddresses.COMPUTE_SYNC_ROLES, this::onSyncRoles);
       return Future.succeededFuture();
     });
   }
@@ -127,6 +130,31 @@ public final class ComputeAgentVerticle extends VerticleBase {
             message.fail(BusErrors.INTERNAL, result.cause().getMessage());
           }
         });
+  }
+
+  /** Applies a tenant's changed roles to a running compute; a suspended one gets them at its next start. */
+  private void onSyncRoles(Message<SyncComputeRoles> message) {
+    SyncComputeRoles request = message.body();
+    RunningCompute compute = computes.get(request.endpointId());
+    if (compute == null) {
+      message.reply(new ComputeRolesSynced(request.endpointId(), false));
+      return;
+    }
+    serialized(compute.endpointId, () -> {
+      if (!compute.isRunning()) {
+        return Future.succeededFuture(false);
+      }
+      PgProcess process = compute.process;
+      return vertx.executeBlocking(new ComputeDirectory(config.dataRoot(), compute.endpointId)::agentPassword, false)
+          .compose(password -> withAgentConnection(process, password, conn -> RoleSync.apply(conn, request.roles())))
+          .map(true);
+    }).onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(new ComputeRolesSynced(request.endpointId(), result.result()));
+      } else {
+        message.fail(BusErrors.INTERNAL, result.cause().getMessage());
+      }
+    });
   }
 
   private <T> Future<T> serialized(String endpointId, Supplier<Future<T>> operation) {

@@ -5,6 +5,7 @@ import dev.argondb.controlplane.db.EndpointStore;
 import dev.argondb.controlplane.db.RoleStore;
 import dev.argondb.controlplane.db.TenantStore;
 import dev.argondb.controlplane.db.TimelineStore;
+import dev.argondb.controlplane.roles.ComputeRoleSync;
 import dev.argondb.observability.ObservabilityRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -50,7 +51,8 @@ public final class RestApiVerticle extends VerticleBase {
     new TimelineRoutes(tenants, timelines).mount(router);
     new EndpointRoutes(vertx, tenants, timelines, endpoints, config.defaultSuspendTimeoutSeconds(),
         config.computeStartTimeoutMillis()).mount(router);
-    new RoleRoutes(vertx, tenants, roles).mount(router);
+    new RoleRoutes(vertx, tenants, roles,
+        new ComputeRoleSync(vertx.eventBus(), endpoints, roles, config.computeStartTimeoutMillis())).mount(router);
     router.route("/v1/*").failureHandler(Responses::failure);
     router.errorHandler(404, rc -> Responses.noRoute(rc, 404));
     router.errorHandler(405, rc -> Responses.noRoute(rc, 405));

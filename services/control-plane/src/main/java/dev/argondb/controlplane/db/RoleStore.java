@@ -1,6 +1,7 @@
 package dev.argondb.controlplane.db;
 
 import dev.argondb.bus.RoleSpec;
+import dev.argondb.bus.RoleVerifier;
 import dev.argondb.controlplane.ControlPlaneError;
 import dev.argondb.controlplane.model.Role;
 import io.vertx.core.Future;
@@ -49,6 +50,37 @@ public final class RoleStore {
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ControlPlaneError.conflict(
                 "role \"" + name + "\" already exists in tenant " + tenantId))
+            : Future.succeededFuture(role(rows.iterator().next())));
+  }
+
+  /**
+   * The tenant owning endpoint {@code endpointName} and that tenant's verifier for {@code roleName} (null
+   * when it has no such role), in one query since the gateway asks on every connection; null when the
+   * endpoint does not exist.
+   */
+  public Future<RoleVerifier> verifierForEndpoint(String endpointName, String roleName) {
+    return pool.preparedQuery("""
+            SELECT e.tenant_id, r.scram_verifier FROM endpoints e
+            LEFT JOIN roles r ON r.tenant_id = e.tenant_id AND r.name = $2
+            WHERE e.name = $1""")
+        .execute(Tuple.of(endpointName, roleName))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new RoleVerifier(endpointName, row.getString("tenant_id"), roleName, row.getString("scram_verifier"));
+        });
+  }
+
+  /** Replaces a role's verifier (a password reset); not-found when the tenant has no such role. */
+  public Future<Role> replaceVerifier(String tenantId, String name, String scramVerifier) {
+    return pool.preparedQuery("""
+            UPDATE roles SET scram_verifier = $3 WHERE tenant_id = $1 AND name = $2
+            RETURNING tenant_id, name, created_at""")
+        .execute(Tuple.of(tenantId, name, scramVerifier))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(ControlPlaneError.notFound("role \"" + name + "\" not found in tenant " + tenantId))
             : Future.succeededFuture(role(rows.iterator().next())));
   }
 

@@ -15,7 +15,7 @@ import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.SafekeeperStarted;
 import dev.argondb.bus.TermStart;
 import dev.argondb.bus.WalSource;
-import dev.argondb.controlplane.auth.ScramVerifier;
+import dev.argondb.scram.ScramVerifier;
 import dev.argondb.controlplane.model.Ids;
 import dev.argondb.controlplane.wal.SafekeeperFollowers;
 import dev.argondb.controlplane.wal.TimelineElection;

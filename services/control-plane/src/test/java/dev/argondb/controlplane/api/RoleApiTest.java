@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.controlplane.auth.ScramVerifier;
+import dev.argondb.scram.ScramVerifier;
 import dev.argondb.controlplane.testing.ControlPlaneTestBed;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

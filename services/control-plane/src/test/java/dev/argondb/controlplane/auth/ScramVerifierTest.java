@@ -1,5 +1,7 @@
 package dev.argondb.controlplane.auth;
 
+import dev.argondb.scram.ScramVerifier;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package dev.argondb.controlplane.auth;
+package dev.argondb.scram;
 
 import java.text.Normalizer;
 

@@ -1,6 +1,5 @@
-package dev.argondb.controlplane.auth;
+package dev.argondb.scram;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -8,10 +7,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * SCRAM-SHA-256 verifiers (RFC 5802/7677) in the exact form Postgres stores in {@code pg_authid}:
@@ -22,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ScramVerifier {
   public static final int ITERATIONS = 4096;
   public static final int SALT_BYTES = 16;
-  private static final int KEY_BYTES = 32;
+  private static final int KEY_BYTES = ScramCrypto.KEY_BYTES;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern FORMAT = Pattern.compile(
       "SCRAM-SHA-256\\$([1-9][0-9]{0,9}):([A-Za-z0-9+/=]+)\\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)");
@@ -39,7 +36,8 @@ public final class ScramVerifier {
     return generate(password, salt, ITERATIONS);
   }
 
-  static String generate(String password, byte[] salt, int iterations) {
+  /** A verifier with the given salt and iteration count (tests, and re-deriving a known verifier). */
+  public static String generate(String password, byte[] salt, int iterations) {
     if (password == null || password.isEmpty()) {
       throw new IllegalArgumentException("password must not be empty");
     }
@@ -92,6 +90,27 @@ public final class ScramVerifier {
     return stored & server;
   }
 
+  /**
+   * The SCRAM ClientKey of {@code password} under a verifier's salt and iterations: what a client derives,
+   * and all the gateway needs to authenticate to a compute for that client. CPU-bound: off the event loop.
+   */
+  public static byte[] clientKey(String password, Parts parts) {
+    return hmac(saltedPassword(password, parts.salt(), parts.iterations()), "Client Key");
+  }
+
+  /** Whether {@code clientKey} belongs to the verifier, i.e. H(ClientKey) == StoredKey (constant time). */
+  public static boolean isClientKeyOf(byte[] clientKey, Parts parts) {
+    return ScramCrypto.same(sha256(clientKey), parts.storedKey());
+  }
+
+  private static byte[] hmac(byte[] key, String message) {
+    return ScramCrypto.hmac(key, message);
+  }
+
+  private static byte[] sha256(byte[] data) {
+    return ScramCrypto.sha256(data);
+  }
+
   private static byte[] saltedPassword(String password, byte[] salt, int iterations) {
     char[] prepared = SaslPrep.prepare(password).toCharArray();
     PBEKeySpec spec = new PBEKeySpec(prepared, salt, iterations, KEY_BYTES * 8);
@@ -103,24 +122,6 @@ public final class ScramVerifier {
     } finally {
       spec.clearPassword();
       Arrays.fill(prepared, '\0');
-    }
-  }
-
-  private static byte[] hmac(byte[] key, String message) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(message.getBytes(StandardCharsets.US_ASCII));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is unavailable", e);
-    }
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
     }
   }
 
