@@ -2,6 +2,7 @@ package dev.argondb.cli;
 
 import dev.argondb.cli.commands.EndpointCommand;
 import dev.argondb.cli.commands.InitCommand;
+import dev.argondb.cli.commands.ServiceCommand;
 import dev.argondb.cli.commands.StackRunCommand;
 import dev.argondb.cli.commands.StartCommand;
 import dev.argondb.cli.commands.StatusCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "argon", mixinStandardHelpOptions = true, version = "ArgonDB 0.1.0",
     description = "Serverless PostgreSQL on the JVM: run a local stack and manage tenants and endpoints.",
     subcommands = {InitCommand.class, StartCommand.class, StopCommand.class, StatusCommand.class, UpCommand.class,
-        TenantCommand.class, EndpointCommand.class, StackRunCommand.class, CommandLine.HelpCommand.class})
+        TenantCommand.class, EndpointCommand.class, ServiceCommand.class, StackRunCommand.class, CommandLine.HelpCommand.class})
 public final class ArgonCli {
 
   public static void main(String[] args) {

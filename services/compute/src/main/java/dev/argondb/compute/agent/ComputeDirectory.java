@@ -25,6 +25,17 @@ final class ComputeDirectory {
     this.root = dataRoot.resolve("endpoints").resolve(endpointId);
   }
 
+  /** Ids of the endpoints that have a directory under {@code dataRoot}. Blocking. */
+  static java.util.List<String> endpointIds(Path dataRoot) throws IOException {
+    Path endpoints = dataRoot.resolve("endpoints");
+    if (!Files.isDirectory(endpoints)) {
+      return java.util.List.of();
+    }
+    try (var children = Files.list(endpoints)) {
+      return children.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()).sorted().toList();
+    }
+  }
+
   Path dataDir() {
     return root.resolve("pgdata");
   }
