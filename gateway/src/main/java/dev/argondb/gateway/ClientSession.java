@@ -279,7 +279,8 @@ final class ClientSession {
   }
 
   private void outcome(ConnectionOutcome result) {
-    outcome(result, endpoint);
+    // A name no endpoint has is the client's free text: as a label it would let clients mint series.
+    outcome(result, result == ConnectionOutcome.UNKNOWN_ENDPOINT ? GatewayMetrics.NO_ENDPOINT : endpoint);
   }
 
   private void outcome(ConnectionOutcome result, String endpointTag) {
