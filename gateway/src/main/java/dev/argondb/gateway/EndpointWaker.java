@@ -38,8 +38,16 @@ final class EndpointWaker {
     inFlight.put(endpoint, wake);
     wake.onComplete(result -> {
       inFlight.remove(endpoint);
-      metrics.wakeFinished(endpoint, result.succeeded(), System.nanoTime() - started);
+      metrics.wakeFinished(isUnknownEndpoint(result.cause()) ? GatewayMetrics.NO_ENDPOINT : endpoint,
+          result.succeeded(), System.nanoTime() - started);
     });
     return wake;
+  }
+
+  /** Unknown names are the client's free text: they never become a metric label. */
+  private static boolean isUnknownEndpoint(Throwable failure) {
+    return failure instanceof io.vertx.core.eventbus.ReplyException reply
+        && reply.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() == dev.argondb.bus.BusErrors.NOT_FOUND;
   }
 }

@@ -2,8 +2,9 @@ package dev.argondb.cli;
 
 import dev.argondb.cli.commands.EndpointCommand;
 import dev.argondb.cli.commands.InitCommand;
-import dev.argondb.cli.commands.SafekeeperCommand;
 import dev.argondb.cli.commands.RoleCommand;
+import dev.argondb.cli.commands.SafekeeperCommand;
+import dev.argondb.cli.commands.ServiceCommand;
 import dev.argondb.cli.commands.StackRunCommand;
 import dev.argondb.cli.commands.StartCommand;
 import dev.argondb.cli.commands.StatusCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     description = "Serverless PostgreSQL on the JVM: run a local stack and manage tenants and endpoints.",
     subcommands = {InitCommand.class, StartCommand.class, StopCommand.class, StatusCommand.class, UpCommand.class,
         TenantCommand.class, EndpointCommand.class, RoleCommand.class, SafekeeperCommand.class,
-        StackRunCommand.class, CommandLine.HelpCommand.class})
+        ServiceCommand.class, StackRunCommand.class, CommandLine.HelpCommand.class})
 public final class ArgonCli {
 
   public static void main(String[] args) {

@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /** The local stack as a background JVM: spawned by {@code start}, found by its pid file, ended by {@code stop}. */
 public final class StackProcess {
-  private static final List<String> JVM_FLAGS = List.of("-Xmx2g", "-Dhazelcast.logging.type=slf4j",
+  /** What Hazelcast needs on Java 17; tests that start service JVMs use them too. */
+  public static final List<String> JVM_FLAGS = List.of("-Xmx2g", "-Dhazelcast.logging.type=slf4j",
       "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
       "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
       "--add-opens", "java.management/sun.management=ALL-UNNAMED",

@@ -13,9 +13,33 @@ import java.util.Map;
  * @param postgresSettings  extra {@code postgresql.conf} settings for every compute
  * @param startTimeoutMillis how long a compute may take to accept connections
  * @param stopTimeoutMillis how long a fast shutdown may take before the process is killed
+ * @param computeHost       address every compute's Postgres listens on and the agent advertises to gateways;
+ *                          on a compute host of its own, that host's address
+ * @param statsIntervalMillis how often the agent reads each running compute's statistics for its metrics
  */
 public record ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int httpPort,
-                            Map<String, String> postgresSettings, long startTimeoutMillis, long stopTimeoutMillis) {
+                            Map<String, String> postgresSettings, long startTimeoutMillis, long stopTimeoutMillis,
+                            String computeHost, long statsIntervalMillis) {
+
+  public static final String DEFAULT_COMPUTE_HOST = "127.0.0.1";
+  /** Dashboards rate over minutes; reading pg_stat views more often than this would only load computes. */
+  public static final long DEFAULT_STATS_INTERVAL_MILLIS = 5_000;
+
+  public ComputeConfig {
+    if (computeHost == null || computeHost.isBlank()) {
+      throw new IllegalArgumentException("computeHost is required");
+    }
+    if (statsIntervalMillis < 100) {
+      throw new IllegalArgumentException("statsIntervalMillis must be >= 100, got " + statsIntervalMillis);
+    }
+  }
+
+  /** Computes on 127.0.0.1, as in the one-JVM local stack. */
+  public ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int httpPort,
+                       Map<String, String> postgresSettings, long startTimeoutMillis, long stopTimeoutMillis) {
+    this(dataRoot, pgBinDir, httpHost, httpPort, postgresSettings, startTimeoutMillis, stopTimeoutMillis,
+        DEFAULT_COMPUTE_HOST, DEFAULT_STATS_INTERVAL_MILLIS);
+  }
 
   public static ComputeConfig defaults(Path dataRoot) {
     return new ComputeConfig(dataRoot, null, "127.0.0.1", 9701, Map.of(), 60_000, 60_000);
@@ -23,6 +47,11 @@ public record ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int
 
   public ComputeConfig withHttpPort(int port) {
     return new ComputeConfig(dataRoot, pgBinDir, httpHost, port, postgresSettings, startTimeoutMillis,
-        stopTimeoutMillis);
+        stopTimeoutMillis, computeHost, statsIntervalMillis);
+  }
+
+  public ComputeConfig withStatsIntervalMillis(long millis) {
+    return new ComputeConfig(dataRoot, pgBinDir, httpHost, httpPort, postgresSettings, startTimeoutMillis,
+        stopTimeoutMillis, computeHost, millis);
   }
 }

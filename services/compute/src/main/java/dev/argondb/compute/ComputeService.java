@@ -4,11 +4,12 @@ import dev.argondb.bus.BusCodecs;
 import dev.argondb.compute.agent.ComputeAgentVerticle;
 import dev.argondb.compute.agent.ComputeHttpVerticle;
 import dev.argondb.compute.agent.ComputeMetrics;
+import dev.argondb.compute.agent.PgStatsCollectorVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-/** Deploys the compute agent: the bus-driven agent and its HTTP routes. */
+/** Deploys the compute agent: the bus-driven agent, its statistics collector and its HTTP routes. */
 public final class ComputeService {
   private ComputeService() {}
 
@@ -21,6 +22,7 @@ public final class ComputeService {
     ComputeAgentVerticle agent = new ComputeAgentVerticle(config, metrics);
     ComputeHttpVerticle http = new ComputeHttpVerticle(config, registry, agent);
     return vertx.deployVerticle(agent)
+        .compose(id -> vertx.deployVerticle(new PgStatsCollectorVerticle(agent, registry, config.statsIntervalMillis())))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Handle(http.actualPort(), metrics));
   }

@@ -47,9 +47,11 @@ public final class UpCommand implements Callable<Integer> {
     }
     System.out.println();
     System.out.println("REST API   " + s.controlPlaneUrl() + "/v1/endpoints");
-    System.out.println("Metrics    http://127.0.0.1:" + s.gatewayHttpPort() + "/metrics (gateway), "
-        + s.controlPlaneUrl() + "/metrics (control plane), http://127.0.0.1:" + s.computeHttpPort()
-        + "/metrics (computes)");
+    // One registry per JVM: each service's /metrics shows every service of the stack, so one target suffices.
+    System.out.println("Metrics    " + s.controlPlaneUrl() + "/metrics (every service of the stack; also on "
+        + "http://127.0.0.1:" + s.gatewayHttpPort() + " and http://127.0.0.1:" + s.computeHttpPort() + ")");
+    System.out.println("Prometheus prometheus --config.file=observability/prometheus/local.yml"
+        + " --storage.tsdb.path=.argon/prometheus   (dashboards: observability/grafana/dashboards)");
     System.out.println("Logs       " + home.logFile());
     System.out.println("Stop with  ./argon stop");
     return 0;

@@ -3,6 +3,7 @@ package dev.argondb.cli.stack;
 import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.cli.ArgonHome;
 import dev.argondb.cli.LocalStackSettings;
+import dev.argondb.cli.roles.ServiceRoles;
 import dev.argondb.safekeeper.SafekeeperConfig;
 import dev.argondb.safekeeper.SafekeeperService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,7 +62,7 @@ public final class LocalSafekeepers {
     }
     SafekeeperConfig config = new SafekeeperConfig(id, home.safekeeperDir(id), "127.0.0.1",
         settings.safekeeperHttpPorts().get(index), settings.walQuorum());
-    return SafekeeperService.deploy(vertx, config, registry).map(handle -> {
+    return ServiceRoles.SAFEKEEPER.deploy(vertx, config, registry).map(handle -> {
       running.put(id, handle);
       return handle.ref();
     });

@@ -3,25 +3,26 @@ package dev.argondb.cli.stack;
 import dev.argondb.cli.ArgonHome;
 import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.cli.LocalStackSettings;
+import dev.argondb.cli.roles.ServiceRoles;
 import dev.argondb.compute.ComputeConfig;
 import dev.argondb.compute.ComputeService;
 import dev.argondb.compute.postgres.PgProcess;
 import dev.argondb.controlplane.ControlPlaneConfig;
-import dev.argondb.controlplane.ControlPlaneService;
 import dev.argondb.gateway.GatewayConfig;
-import dev.argondb.gateway.GatewayService;
 import dev.argondb.observability.ProcessMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every service in one JVM on a single-member Hazelcast cluster bound to 127.0.0.1: the safekeepers,
  * the control plane's Postgres, the control plane, the compute agent and the gateway. The services share
- * nothing but the event bus, so the same verticles run one service per JVM.
+ * nothing but the event bus, and each is deployed by its {@link dev.argondb.cli.roles.ServiceRole}, the
+ * same object {@code argon service <role>} uses to run it in a JVM of its own.
  */
 public final class LocalStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
@@ -47,7 +48,7 @@ public final class LocalStack implements AutoCloseable {
   public static Future<LocalStack> start(ArgonHome home, LocalStackSettings settings, String clusterName) {
     long begin = System.nanoTime();
     ProcessMetrics metrics = new ProcessMetrics();
-    return ClusterVertx.start(clusterName, "127.0.0.1", List.of(), metrics).compose(vertx ->
+    return ClusterVertx.start(ClusterSettings.singleMember(clusterName), metrics).compose(vertx ->
         vertx.executeBlocking(() -> ControlPlaneDatabase.start(home, settings))
             .compose(controlDb -> deployServices(vertx, home, settings, metrics)
                 .map(started -> new LocalStack(vertx, metrics, controlDb, started.ports, started.compute))
@@ -77,16 +78,16 @@ public final class LocalStack implements AutoCloseable {
         .withDatabaseUrl(ControlPlaneDatabase.url(settings))
         .withSafekeepers(safekeepers, settings.walQuorum());
     ComputeConfig computeConfig = new ComputeConfig(home.computesDir(), settings.pgBinDir(), "127.0.0.1",
-        settings.computeHttpPort(), java.util.Map.of(), 60_000, 60_000);
+        settings.computeHttpPort(), Map.of(), 60_000, 60_000);
     GatewayConfig plainGateway = GatewayConfig.defaults()
         .withPorts(settings.gatewayPort(), settings.gatewayHttpPort())
         .withDefaultEndpoint(LocalStackSettings.DEFAULT_ENDPOINT)
         .withInstances(settings.gatewayInstances());
     GatewayConfig gatewayConfig = !home.hasTlsCertificate() ? plainGateway
         : plainGateway.withTls(home.tlsCertFile().toString(), home.tlsKeyFile().toString(), settings.gatewayRequireTls());
-    return ComputeService.deploy(vertx, computeConfig, metrics.registry()).compose(compute ->
-        ControlPlaneService.deploy(vertx, controlPlaneConfig, metrics.registry()).compose(controlPlane ->
-            GatewayService.deploy(vertx, gatewayConfig, metrics.registry()).map(gateway ->
+    return ServiceRoles.COMPUTE.deploy(vertx, computeConfig, metrics.registry()).compose(compute ->
+        ServiceRoles.CONTROL_PLANE.deploy(vertx, controlPlaneConfig, metrics.registry()).compose(controlPlane ->
+            ServiceRoles.GATEWAY.deploy(vertx, gatewayConfig, metrics.registry()).map(gateway ->
                 new Started(new Ports(gateway.port(), gateway.httpPort(), controlPlane.httpPort(), compute.httpPort()),
                     compute))));
   }

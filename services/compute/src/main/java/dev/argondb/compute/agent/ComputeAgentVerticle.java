@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class ComputeAgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ComputeAgentVerticle.class);
   private static final int START_ATTEMPTS = 3;
-  private static final String HOST = "127.0.0.1";
   /**
    * Settings of a compute whose WAL the safekeepers keep: streaming replication to them, COMMIT
    * waiting for a quorum, and checkpoints often enough for images to roll forward (DESIGN.md).
@@ -76,11 +75,33 @@ public final class ComputeAgentVerticle extends VerticleBase {
       binaries = resolved;
       preparer = new DataDirectoryPreparer(vertx, binaries, config.dataRoot(),
           new WalRestore(vertx, GrpcClient.client(vertx)));
+      return vertx.executeBlocking(this::stopOrphanedComputes);
+    }).compose(orphans -> {
+      // The control plane may still list them as running at their old address: tell it they are gone.
+      for (String endpointId : orphans) {
+        vertx.eventBus().publish(BusAddresses.COMPUTE_STATE, new ComputeStateChanged(endpointId,
+            ComputeState.SUSPENDED, null, 0, "stopped a compute left running by a previous compute agent"));
+      }
       vertx.eventBus().<StartCompute>consumer(BusAddresses.COMPUTE_START, this::onStart);
       vertx.eventBus().<StopCompute>consumer(BusAddresses.COMPUTE_STOP, this::onStop);
       vertx.eventBus().<SyncComputeRoles>consumer(BusAddresses.COMPUTE_SYNC_ROLES, this::onSyncRoles);
       return Future.succeededFuture();
     });
+  }
+
+  /** Stops computes that a killed agent left running in this data root. Blocking; returns their endpoint ids. */
+  private List<String> stopOrphanedComputes() throws IOException {
+    List<String> stopped = new ArrayList<>();
+    for (String endpointId : ComputeDirectory.endpointIds(config.dataRoot())) {
+      Path dataDir = new ComputeDirectory(config.dataRoot(), endpointId).dataDir();
+      var orphan = dev.argondb.compute.postgres.OrphanedPostmaster.in(dataDir);
+      if (orphan.isPresent()) {
+        LOG.warn("Stopping orphaned Postgres (pid {}) of endpoint {}", orphan.get().pid(), endpointId);
+        orphan.get().stop(Duration.ofMillis(config.stopTimeoutMillis()));
+        stopped.add(endpointId);
+      }
+    }
+    return stopped;
   }
 
   private PgBinaries resolveBinaries() {
@@ -105,7 +126,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
   private void onStart(Message<StartCompute> message) {
     StartCompute request = message.body();
     RunningCompute compute = computes.computeIfAbsent(request.endpointId(),
-        id -> new RunningCompute(id, request.endpointName()));
+        id -> new RunningCompute(id, request.endpointName(), request.tenantId(), request.timelineId()));
     serialized(compute.endpointId, () -> start(compute, request)).onComplete(result -> {
       if (result.succeeded()) {
         message.reply(result.result());
@@ -188,7 +209,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
               long millis = (System.nanoTime() - begin) / 1_000_000;
               metrics.started(compute.endpointName, Duration.ofMillis(millis), prepared.initialized());
               setState(compute, ComputeState.RUNNING, null);
-              LOG.info("Endpoint {} running on {}:{} (started in {} ms{})", compute.endpointName, HOST,
+              LOG.info("Endpoint {} running on {}:{} (started in {} ms{})", compute.endpointName, config.computeHost(),
                   compute.process.port(), millis, prepared.initialized() ? ", with initdb" : "");
               return started(compute, millis, false, prepared.timelineStartLsn());
             }))
@@ -211,7 +232,8 @@ public final class ComputeAgentVerticle extends VerticleBase {
     IOException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return PgServer.start(binaries, directory.dataDir(), FreePorts.pick(), settings, directory.logFile(),
+        return PgServer.start(binaries, directory.dataDir(), config.computeHost(), FreePorts.pick(), settings,
+            directory.logFile(),
             Duration.ofMillis(config.startTimeoutMillis()));
       } catch (IOException e) {
         last = e;
@@ -288,9 +310,23 @@ public final class ComputeAgentVerticle extends VerticleBase {
     }, false).mapEmpty();
   }
 
+  /**
+   * Runs {@code work} over a fresh connection of the agent's own superuser to a running compute, then
+   * closes it; fails if the compute does not run.
+   */
+  public <T> Future<T> withAgentConnection(RunningCompute compute,
+                                           java.util.function.Function<SqlConnection, Future<T>> work) {
+    PgProcess process = compute.process;
+    if (process == null || !compute.isRunning()) {
+      return Future.failedFuture("endpoint " + compute.endpointName + " does not run");
+    }
+    return vertx.executeBlocking(new ComputeDirectory(config.dataRoot(), compute.endpointId)::agentPassword, false)
+        .compose(password -> withAgentConnection(process, password, work));
+  }
+
   private <T> Future<T> withAgentConnection(PgProcess process, String password,
                                             java.util.function.Function<SqlConnection, Future<T>> work) {
-    PgConnectOptions options = new PgConnectOptions().setHost(HOST).setPort(process.port())
+    PgConnectOptions options = new PgConnectOptions().setHost(config.computeHost()).setPort(process.port())
         .setDatabase("postgres").setUser(ComputeDirectory.AGENT_USER).setPassword(password)
         // The agent's own writes (roles, slots) must not wait for safekeepers that follow the compute
         // only after it started: they are re-applied at every start, so local durability is enough.
@@ -300,7 +336,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
   }
 
   private ComputeStarted started(RunningCompute compute, long millis, boolean alreadyRunning, long timelineStartLsn) {
-    return new ComputeStarted(compute.endpointId, HOST, compute.process.port(), millis, alreadyRunning,
+    return new ComputeStarted(compute.endpointId, config.computeHost(), compute.process.port(), millis, alreadyRunning,
         timelineStartLsn);
   }
 
@@ -309,6 +345,6 @@ public final class ComputeAgentVerticle extends VerticleBase {
     metrics.state(compute.endpointName, state);
     boolean hasAddress = state == ComputeState.RUNNING && compute.process != null;
     vertx.eventBus().publish(BusAddresses.COMPUTE_STATE, new ComputeStateChanged(compute.endpointId, state,
-        hasAddress ? HOST : null, hasAddress ? compute.process.port() : 0, detail));
+        hasAddress ? config.computeHost() : null, hasAddress ? compute.process.port() : 0, detail));
   }
 }

@@ -33,6 +33,17 @@ final class ComputeDirectory {
     return new ComputeDirectory(root);
   }
 
+  /** Ids of the endpoints that have a directory under {@code dataRoot}. Blocking. */
+  static java.util.List<String> endpointIds(Path dataRoot) throws IOException {
+    Path endpoints = dataRoot.resolve("endpoints");
+    if (!Files.isDirectory(endpoints)) {
+      return java.util.List.of();
+    }
+    try (var children = Files.list(endpoints)) {
+      return children.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()).sorted().toList();
+    }
+  }
+
   Path dataDir() {
     return root.resolve("pgdata");
   }

@@ -10,6 +10,8 @@ import dev.argondb.compute.postgres.PgProcess;
 public final class RunningCompute {
   final String endpointId;
   final String endpointName;
+  final String tenantId;
+  final String timelineId;
   volatile ComputeState state = ComputeState.SUSPENDED;
   volatile PgProcess process;
   /** Where its WAL goes (null without safekeepers). */
@@ -17,9 +19,11 @@ public final class RunningCompute {
   /** Set while the agent itself stops the process, so its exit is not reported as a failure. */
   boolean stopRequested;
 
-  RunningCompute(String endpointId, String endpointName) {
+  RunningCompute(String endpointId, String endpointName, String tenantId, String timelineId) {
     this.endpointId = endpointId;
     this.endpointName = endpointName;
+    this.tenantId = tenantId;
+    this.timelineId = timelineId;
   }
 
   public String endpointId() {
@@ -28,6 +32,14 @@ public final class RunningCompute {
 
   public String endpointName() {
     return endpointName;
+  }
+
+  public String tenantId() {
+    return tenantId;
+  }
+
+  public String timelineId() {
+    return timelineId;
   }
 
   public ComputeState state() {

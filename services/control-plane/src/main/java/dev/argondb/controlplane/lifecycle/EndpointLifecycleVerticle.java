@@ -166,7 +166,7 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         .recover(failure -> {
           LOG.warn("Could not start endpoint \"{}\": {}", endpoint.name(), failure.getMessage());
           ControlPlaneError error = ControlPlaneError.unavailable(
-              "could not start endpoint \"" + endpoint.name() + "\": " + failure.getMessage());
+              "could not start endpoint \"" + endpoint.name() + "\": " + agentFailure(failure));
           return endpoints.setState(endpoint.id(), ComputeState.FAILED, null, null)
               .transform(stored -> Future.failedFuture(error));
         });
@@ -202,6 +202,13 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
           LOG.warn("Endpoint \"{}\": {}", endpoint.name(), failure.getMessage());
           return Future.succeededFuture();
         });
+  }
+
+  /** The bus says "No handlers for address argon.compute.start"; an operator needs to know which service is down. */
+  private static String agentFailure(Throwable failure) {
+    return failure instanceof io.vertx.core.eventbus.ReplyException reply
+        && reply.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+        ? "no compute agent is reachable" : failure.getMessage();
   }
 
   private void onSuspend(Message<StopCompute> message) {

@@ -40,8 +40,14 @@ public final class PgServer {
    */
   public static PgProcess start(PgBinaries binaries, Path dataDir, int port, Map<String, String> settings,
                                 Path logFile, Duration timeout) throws IOException {
+    return start(binaries, dataDir, "127.0.0.1", port, settings, logFile, timeout);
+  }
+
+  /** As {@link #start(PgBinaries, Path, int, Map, Path, Duration)}, listening on {@code listenAddress}. */
+  public static PgProcess start(PgBinaries binaries, Path dataDir, String listenAddress, int port,
+                                Map<String, String> settings, Path logFile, Duration timeout) throws IOException {
     List<String> command = new ArrayList<>(List.of(binaries.postgres().toString(), "-D", dataDir.toString(),
-        "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="));
+        "-p", Integer.toString(port), "-c", "listen_addresses=" + listenAddress, "-c", "unix_socket_directories="));
     settings.forEach((name, value) -> {
       command.add("-c");
       command.add(name + "=" + value);

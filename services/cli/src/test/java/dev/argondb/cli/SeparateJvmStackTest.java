@@ -1,0 +1,198 @@
+package dev.argondb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.argondb.cli.stack.ControlPlaneDatabase;
+import dev.argondb.cli.testing.ServiceJvm;
+import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.compute.postgres.OrphanedPostmaster;
+import dev.argondb.compute.postgres.PgProcess;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The services as separate JVMs on separate addresses (control plane 127.0.0.2, compute agent 127.0.0.3,
+ * gateway 127.0.0.4), joined only by Hazelcast over TCP, started by {@code argon service <role>} from one
+ * config file plus per-process environment overrides. The walkthrough runs through the gateway, then the
+ * compute agent's JVM is killed and restarted.
+ */
+class SeparateJvmStackTest {
+  private static final String CONTROL_PLANE_HOST = "127.0.0.2";
+  private static final String COMPUTE_HOST = "127.0.0.3";
+  private static final String GATEWAY_HOST = "127.0.0.4";
+  private static final Duration START = Duration.ofSeconds(90);
+
+  private static Path dir;
+  private static PgProcess controlDb;
+  private static final List<ServiceJvm> jvms = new ArrayList<>();
+  private static ServiceJvm controlPlane;
+  private static ServiceJvm compute;
+  private static ServiceJvm gateway;
+  private static Path config;
+  private static int controlPlanePort;
+  private static int computeHttpPort;
+  private static int gatewayPort;
+  private static int gatewayHttpPort;
+  private static final Map<String, Integer> clusterPorts = new java.util.HashMap<>();
+  private static ApiClient api;
+  private static final String PASSWORD = "separate-jvms";
+
+  @BeforeAll
+  static void startServices() throws Exception {
+    dir = Files.createTempDirectory("argon-jvms-");
+    ArgonHome home = new ArgonHome(dir);
+    LocalStackSettings db = LocalStackSettings.defaults().withPorts(0, 0, 0, 0, FreePorts.pick());
+    ControlPlaneDatabase.initialize(home, db);
+    controlDb = ControlPlaneDatabase.start(home, db);
+
+    controlPlanePort = ServiceJvm.freePort(CONTROL_PLANE_HOST);
+    computeHttpPort = ServiceJvm.freePort(COMPUTE_HOST);
+    gatewayPort = ServiceJvm.freePort(GATEWAY_HOST);
+    gatewayHttpPort = ServiceJvm.freePort(GATEWAY_HOST);
+    JsonArray members = new JsonArray();
+    for (String host : List.of(CONTROL_PLANE_HOST, COMPUTE_HOST, GATEWAY_HOST)) {
+      clusterPorts.put(host, ServiceJvm.freePort(host));
+      members.add(host + ":" + clusterPorts.get(host));
+    }
+    // One file for the whole deployment; each process sets its own cluster address by environment.
+    config = dir.resolve("argon.json");
+    Files.writeString(config, new JsonObject()
+        .put("cluster", new JsonObject().put("name", "argon-jvms-" + ProcessHandle.current().pid()).put("members", members))
+        .put("control-plane", new JsonObject().put("http_host", CONTROL_PLANE_HOST).put("http_port", controlPlanePort)
+            .put("database_url", ControlPlaneDatabase.url(db)).put("compute_start_timeout_millis", 20_000))
+        .put("compute", new JsonObject().put("data_root", dir.resolve("computes").toString())
+            .put("compute_host", COMPUTE_HOST).put("http_host", COMPUTE_HOST).put("http_port", computeHttpPort))
+        .put("gateway", new JsonObject().put("host", GATEWAY_HOST).put("port", gatewayPort)
+            .put("http_host", GATEWAY_HOST).put("http_port", gatewayHttpPort).put("wake_timeout_millis", 30_000))
+        .encodePrettily());
+
+    controlPlane = start("control-plane", CONTROL_PLANE_HOST);
+    compute = start("compute", COMPUTE_HOST);
+    gateway = start("gateway", GATEWAY_HOST);
+    controlPlane.awaitHealthy(CONTROL_PLANE_HOST, controlPlanePort, START);
+    compute.awaitHealthy(COMPUTE_HOST, computeHttpPort, START);
+    gateway.awaitHealthy(GATEWAY_HOST, gatewayHttpPort, START);
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 3, START);
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 3, START);
+    api = new ApiClient("http://" + CONTROL_PLANE_HOST + ":" + controlPlanePort);
+  }
+
+  private static ServiceJvm start(String role, String host) throws Exception {
+    ServiceJvm jvm = ServiceJvm.start(role, config, Map.of("ARGON_CLUSTER_HOST", host,
+        "ARGON_CLUSTER_PORT", Integer.toString(clusterPorts.get(host))), dir);
+    jvms.add(jvm);
+    return jvm;
+  }
+
+  @AfterAll
+  static void stopServices() throws Exception {
+    // Gateway and control plane first, then the agent (SIGTERM: it suspends its computes).
+    for (int i = jvms.size() - 1; i >= 0; i--) {
+      jvms.get(i).stop(Duration.ofSeconds(30));
+    }
+    if (dir != null && Files.isDirectory(dir.resolve("computes/endpoints"))) {
+      try (var endpoints = Files.list(dir.resolve("computes/endpoints"))) {
+        for (Path endpoint : endpoints.toList()) {
+          var orphan = OrphanedPostmaster.in(endpoint.resolve("pgdata"));
+          if (orphan.isPresent()) {
+            orphan.get().stop(Duration.ofSeconds(30));
+          }
+        }
+      }
+    }
+    if (controlDb != null) {
+      controlDb.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(30));
+    }
+  }
+
+  private static Connection connect(String endpoint) throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://" + GATEWAY_HOST + ":" + gatewayPort
+            + "/postgres?options=endpoint%3D" + endpoint + "&connectTimeout=60",
+        LocalStackSettings.ADMIN_ROLE, PASSWORD);
+  }
+
+  private static String valuesIn(String endpoint) throws SQLException {
+    try (Connection c = connect(endpoint);
+         ResultSet rs = c.createStatement().executeQuery("SELECT string_agg(value, ',' ORDER BY key) FROM t")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static void write(String endpoint, int key, String value) throws SQLException {
+    try (Connection c = connect(endpoint)) {
+      c.createStatement().execute("CREATE TABLE IF NOT EXISTS t(key int primary key, value text)");
+      c.createStatement().execute("INSERT INTO t VALUES (" + key + ", '" + value + "')");
+    }
+  }
+
+  private static void awaitState(String endpoint, String state, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!state.equals(api.get("/v1/endpoints/" + endpoint).getString("state")) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(state, api.get("/v1/endpoints/" + endpoint).getString("state"), endpoint);
+  }
+
+  @Test
+  void theWalkthroughRunsAcrossJvmsAndSurvivesTheComputeAgentsJvmDying() throws Exception {
+    String tenant = api.post("/v1/tenants", new JsonObject()).getString("id");
+    api.post("/v1/tenants/" + tenant + "/roles", new JsonObject().put("name", LocalStackSettings.ADMIN_ROLE)
+        .put("password", PASSWORD));
+    api.post("/v1/tenants/" + tenant + "/endpoints", new JsonObject().put("name", "main")
+        .put("branch_name", "main").put("suspend_timeout_seconds", 0));
+    // Branches at an LSN need the pageserver; a second root branch is what exists today.
+    api.post("/v1/tenants/" + tenant + "/timelines", new JsonObject().put("name", "second"));
+    api.post("/v1/tenants/" + tenant + "/endpoints", new JsonObject().put("name", "second")
+        .put("branch_name", "second").put("suspend_timeout_seconds", 0));
+
+    write("main", 1, "on-main");
+    write("second", 2, "on-second");
+    assertEquals("on-main", valuesIn("main"));
+    assertEquals("on-second", valuesIn("second"));
+    assertEquals(COMPUTE_HOST, api.get("/v1/endpoints/main").getString("host"),
+        "the agent advertises its own host, where the compute listens");
+
+    api.post("/v1/endpoints/second/stop", new JsonObject());
+    awaitState("second", "suspended", Duration.ofSeconds(30));
+
+    compute.kill();
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 2, Duration.ofSeconds(60));
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 2, Duration.ofSeconds(60));
+
+    long begin = System.nanoTime();
+    SQLException error = assertThrows(SQLException.class, () -> valuesIn("second"));
+    assertTrue(error.getMessage().contains("second") && error.getMessage().contains("no compute agent"),
+        error.getMessage());
+    assertTrue(System.nanoTime() - begin < Duration.ofSeconds(15).toNanos(), "fails fast, not at a timeout");
+    // A running compute does not need its agent to serve: Postgres outlives the agent's JVM.
+    assertEquals("on-main", valuesIn("main"));
+    assertTrue(controlPlane.isAlive() && gateway.isAlive());
+
+    compute = start("compute", COMPUTE_HOST);
+    compute.awaitHealthy(COMPUTE_HOST, computeHttpPort, START);
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 3, START);
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 3, START);
+    // The new agent stops the compute the killed one left behind and reports it suspended.
+    awaitState("main", "suspended", Duration.ofSeconds(30));
+
+    assertEquals("on-second", valuesIn("second"), "the endpoint wakes again with its data");
+    assertEquals("on-main", valuesIn("main"));
+    assertEquals("running", api.get("/v1/endpoints/main").getString("state"));
+  }
+}
