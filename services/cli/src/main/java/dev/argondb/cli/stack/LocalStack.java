@@ -35,14 +35,16 @@ public final class LocalStack implements AutoCloseable {
   private final PgProcess controlDb;
   private final Ports ports;
   private final ComputeService.Handle compute;
+  private final LocalSafekeepers safekeepers;
 
   private LocalStack(Vertx vertx, ProcessMetrics metrics, PgProcess controlDb, Ports ports,
-                     ComputeService.Handle compute) {
+                     ComputeService.Handle compute, LocalSafekeepers safekeepers) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.controlDb = controlDb;
     this.ports = ports;
     this.compute = compute;
+    this.safekeepers = safekeepers;
   }
 
   public static Future<LocalStack> start(ArgonHome home, LocalStackSettings settings, String clusterName) {
@@ -51,7 +53,8 @@ public final class LocalStack implements AutoCloseable {
     return ClusterVertx.start(ClusterSettings.singleMember(clusterName), metrics).compose(vertx ->
         vertx.executeBlocking(() -> ControlPlaneDatabase.start(home, settings))
             .compose(controlDb -> deployServices(vertx, home, settings, metrics)
-                .map(started -> new LocalStack(vertx, metrics, controlDb, started.ports, started.compute))
+                .map(started -> new LocalStack(vertx, metrics, controlDb, started.ports, started.compute,
+                    started.safekeepers))
                 .recover(failure -> {
                   stopQuietly(controlDb);
                   return vertx.close().transform(ignored -> Future.failedFuture(failure));
@@ -61,13 +64,14 @@ public final class LocalStack implements AutoCloseable {
             .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure))));
   }
 
-  private record Started(Ports ports, ComputeService.Handle compute) {}
+  private record Started(Ports ports, ComputeService.Handle compute, LocalSafekeepers safekeepers) {}
 
   private static Future<Started> deployServices(Vertx vertx, ArgonHome home, LocalStackSettings settings,
                                                 ProcessMetrics metrics) {
     LocalSafekeepers safekeepers = new LocalSafekeepers(vertx, home, settings, metrics.registry());
     return safekeepers.startAll()
         .compose(refs -> deployComputeSide(vertx, home, settings, metrics, refs))
+        .map(started -> new Started(started.ports(), started.compute(), safekeepers))
         .compose(started -> StackAdminVerticle.deploy(vertx, settings.stackAdminPort(), safekeepers).map(started));
   }
 
@@ -89,7 +93,7 @@ public final class LocalStack implements AutoCloseable {
         ServiceRoles.CONTROL_PLANE.deploy(vertx, controlPlaneConfig, metrics.registry()).compose(controlPlane ->
             ServiceRoles.GATEWAY.deploy(vertx, gatewayConfig, metrics.registry()).map(gateway ->
                 new Started(new Ports(gateway.port(), gateway.httpPort(), controlPlane.httpPort(), compute.httpPort()),
-                    compute))));
+                    compute, null))));
   }
 
   public Ports ports() {
@@ -102,6 +106,10 @@ public final class LocalStack implements AutoCloseable {
 
   public ComputeService.Handle compute() {
     return compute;
+  }
+
+  public LocalSafekeepers safekeepers() {
+    return safekeepers;
   }
 
   /** Suspends every compute (undeploying the agent does), then stops the control plane's database. Blocking. */

@@ -215,7 +215,8 @@ public final class ComputeAgentVerticle extends VerticleBase {
             }))
         .recover(failure -> {
           metrics.starts(compute.endpointName, "failed");
-          LOG.warn("Endpoint {} failed to start: {}", compute.endpointName, failure.getMessage());
+          LOG.warn("Endpoint {} failed to start: {}", compute.endpointName,
+              failure.getMessage() != null ? failure.getMessage() : failure.toString());
           setState(compute, ComputeState.FAILED, failure.getMessage());
           return killQuietly(compute).transform(ignored -> Future.failedFuture(failure));
         });

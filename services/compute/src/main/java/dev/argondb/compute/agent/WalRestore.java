@@ -57,7 +57,7 @@ final class WalRestore {
             .onSuccess(written -> stream.resume())
             .onFailure(done::tryFail);
       });
-      stream.exceptionHandler(done::tryFail);
+      stream.exceptionHandler(error -> done.tryFail("reading WAL from safekeeper " + donor.id() + " failed: " + error));
       stream.endHandler(end -> {
         // Writes are ordered: this one runs after every chunk's write.
         vertx.executeBlocking(() -> null).onComplete(flushed -> {

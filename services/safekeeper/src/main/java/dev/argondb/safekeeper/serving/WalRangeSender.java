@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * The end may move ({@code StreamWal} follows the commit LSN); {@code follow} keeps polling for more.
  */
 final class WalRangeSender {
-  static final int CHUNK_BYTES = 1 << 20;
+  /** Below the gRPC client's default maximum message size (256 KB), protobuf framing included. */
+  static final int CHUNK_BYTES = 128 << 10;
   private static final long POLL_MILLIS = 10;
 
   private final Vertx vertx;

@@ -40,7 +40,7 @@ final class PeerWalCopy {
         next[0] += chunk.getData().size();
         last[0] = timeline.writer.append(chunk.getStartLsn(), Buffer.buffer(chunk.getData().toByteArray()));
       });
-      stream.exceptionHandler(done::tryFail);
+      stream.exceptionHandler(error -> done.tryFail("reading WAL from peer " + donor.id() + " failed: " + error));
       stream.endHandler(end -> last[0].onComplete(flushed -> {
         if (flushed.failed()) {
           done.tryFail(flushed.cause());
