@@ -52,8 +52,7 @@ class DashboardQueriesTest {
 
     Path dir = Files.createTempDirectory("argon-dashboards-");
     ArgonHome home = new ArgonHome(dir);
-    LocalStackSettings settings = LocalStackSettings.defaults().withPorts(FreePorts.pick(), FreePorts.pick(),
-        FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
+    LocalStackSettings settings = TestStackSettings.onFreePorts();
     ControlPlaneDatabase.initialize(home, settings);
     try (LocalStack stack = LocalStack.start(home, settings, "argon-dashboards-" + System.nanoTime()).await();
          // One JVM, one registry: its control plane's /metrics has every service's meters (as local.yml scrapes).

@@ -46,9 +46,7 @@ class LocalStackWalkthroughTest {
     Path dir = Files.createTempDirectory("argon-walkthrough-");
     System.setProperty("argon.home", dir.toString());
     home = new ArgonHome(dir);
-    settings = LocalStackSettings.defaults().withPorts(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-        FreePorts.pick(), FreePorts.pick())
-        .withSafekeepers(List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick());
+    settings = TestStackSettings.onFreePorts();
     ControlPlaneDatabase.initialize(home, settings);
     GatewayCertificate.generate(home);
     home.writeSettings(settings);

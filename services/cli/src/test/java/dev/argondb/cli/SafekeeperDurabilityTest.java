@@ -55,9 +55,7 @@ class SafekeeperDurabilityTest {
   static void startStack() throws Exception {
     Path dir = Files.createTempDirectory("argon-durability-");
     home = new ArgonHome(dir);
-    settings = LocalStackSettings.defaults().withPorts(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-            FreePorts.pick(), FreePorts.pick())
-        .withSafekeepers(List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick());
+    settings = TestStackSettings.onFreePorts();
     ControlPlaneDatabase.initialize(home, settings);
     home.writeSettings(settings);
     stack = LocalStack.start(home, settings, "argon-durability-" + System.nanoTime()).await();

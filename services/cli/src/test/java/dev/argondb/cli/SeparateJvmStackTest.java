@@ -175,11 +175,22 @@ class SeparateJvmStackTest {
     gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 2, Duration.ofSeconds(60));
     controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 2, Duration.ofSeconds(60));
 
-    long begin = System.nanoTime();
-    SQLException error = assertThrows(SQLException.class, () -> valuesIn("second"));
+    // Hazelcast drops the dead member's bus registrations a little after the member itself; until
+    // then a wake may still be sent to it and time out. Once they are gone, a wake fails at once.
+    SQLException error = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long took = Long.MAX_VALUE;
+    while (System.nanoTime() < deadline) {
+      long begin = System.nanoTime();
+      error = assertThrows(SQLException.class, () -> valuesIn("second"));
+      took = System.nanoTime() - begin;
+      if (error.getMessage().contains("no compute agent")) {
+        break;
+      }
+    }
     assertTrue(error.getMessage().contains("second") && error.getMessage().contains("no compute agent"),
         error.getMessage());
-    assertTrue(System.nanoTime() - begin < Duration.ofSeconds(15).toNanos(), "fails fast, not at a timeout");
+    assertTrue(took < Duration.ofSeconds(15).toNanos(), "fails fast, not at a timeout");
     // A running compute does not need its agent to serve: Postgres outlives the agent's JVM.
     assertEquals("on-main", valuesIn("main"));
     assertTrue(controlPlane.isAlive() && gateway.isAlive());

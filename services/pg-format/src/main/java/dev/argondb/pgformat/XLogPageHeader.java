@@ -11,6 +11,12 @@ public record XLogPageHeader(int magic, int info, int timelineId, long pageAddre
                              long systemId, int segmentSize, int pageSize) {
   /** XLOG_PAGE_MAGIC of Postgres 17: the WAL format version. */
   public static final int MAGIC_PG17 = 0xD116;
+  /**
+   * The XLOG_PAGE_MAGIC values of Postgres 15 (0xD110) and 16 (0xD113): their page and record
+   * headers are laid out as in 17 (the magic changed for resource-manager records), so the
+   * safekeepers can keep WAL of those servers too, e.g. to compare with pg_receivewal of the same major.
+   */
+  public static final java.util.Set<Integer> KNOWN_MAGICS = java.util.Set.of(0xD110, 0xD113, MAGIC_PG17);
   /** SizeOfXLogShortPHD: 20 bytes of fields, MAXALIGNed. */
   public static final int SHORT_SIZE = 24;
   /** SizeOfXLogLongPHD: 36 bytes of fields, MAXALIGNed. */
@@ -63,7 +69,7 @@ public record XLogPageHeader(int magic, int info, int timelineId, long pageAddre
    * segment's first page, and 16 MB segments of 8 kB pages.
    */
   public void validate(long expectedPageLsn) {
-    if (magic != MAGIC_PG17) {
+    if (!KNOWN_MAGICS.contains(magic)) {
       throw new WalFormatException(expectedPageLsn,
           String.format("invalid WAL page magic %04X (expected %04X)", magic, MAGIC_PG17));
     }

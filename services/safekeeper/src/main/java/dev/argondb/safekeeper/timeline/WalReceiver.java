@@ -104,6 +104,8 @@ public final class WalReceiver implements ReplicationListener {
         })
         .onSuccess(streaming -> {
           backoffMillis = 100;
+          // A standby counts for synchronous replication only once it reported a flush position.
+          connection.sendStatus(start, start, start, false);
           metrics.computeConnected(timeline.key);
           LOG.info("{} {}: streaming from {}:{} at {} (term {})", safekeeperId, timeline.key, follow.host(),
               follow.port(), Lsn.format(start), follow.term());

@@ -1,0 +1,183 @@
+package dev.argondb.loadtests;
+
+import dev.argondb.bus.Bus;
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.FollowCompute;
+import dev.argondb.bus.PrepareTerm;
+import dev.argondb.bus.TermStart;
+import dev.argondb.bus.TimelineState;
+import dev.argondb.bus.WalSource;
+import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.compute.postgres.PgBinaries;
+import dev.argondb.compute.postgres.PgProcess;
+import dev.argondb.compute.postgres.PgServer;
+import dev.argondb.pgformat.Lsn;
+import dev.argondb.safekeeper.SafekeeperConfig;
+import dev.argondb.safekeeper.SafekeeperService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Quorum commit: pgbench TPC-B ({@code -c 8 -j 2 -T SECONDS}) against one Postgres 15 server (Debian's
+ * postgresql-15: pg_receivewal only streams from its own major version) with
+ * (a) ArgonDB's three safekeepers, {@code ANY 2}; (b) three {@code pg_receivewal --synchronous},
+ * {@code ANY 2}, Postgres's own tool with the same durability; (c) no synchronous standby.
+ * Same install, data and settings for all three; prints TPS and the ratios a/b and a/c.
+ *
+ * <p>Usage: {@code load-tests/run quorum-commit [SECONDS]} (default 30).
+ */
+public final class QuorumCommitBenchmark {
+  private static final Path PG15 = Path.of("/usr/lib/postgresql/15/bin");
+  private static final String USER = "bench";
+  private static final String PASSWORD = "bench-password";
+  private static final String TENANT = "0123456789abcdef0123456789abcdef";
+  private static final String TIMELINE = "fedcba9876543210fedcba9876543210";
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    if (!Files.isExecutable(PG15.resolve("pg_receivewal"))) {
+      throw new IllegalStateException("needs Debian's postgresql-15: apt-get install postgresql-15");
+    }
+    Path root = Files.createTempDirectory("argon-bench-quorum-");
+    PgBinaries binaries = PgBinaries.installedAt(PG15);
+    PgServer.initdb(binaries, root.resolve("data"), USER, PASSWORD, root.resolve("initdb.log"));
+    int port = FreePorts.pick();
+    PgProcess server = PgServer.start(binaries, root.resolve("data"), port, Map.of(
+        "wal_level", "replica", "max_wal_senders", "10", "max_replication_slots", "10",
+        "synchronous_commit", "on", "shared_buffers", "256MB", "max_wal_size", "2GB",
+        "checkpoint_timeout", "15min", "wal_sender_timeout", "10s"), root.resolve("postgres.log"),
+        Duration.ofSeconds(60));
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    List<String[]> rows = new ArrayList<>();
+    Vertx vertx = Vertx.vertx();
+    try {
+      sql(url, "CREATE ROLE repl REPLICATION LOGIN PASSWORD '" + PASSWORD + "'");
+      System.err.println("pgbench -i -s 10 ...");
+      run(List.of("pgbench", "-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", "" + port, "-U", USER, "postgres"));
+
+      double none = pgbench(port, seconds, "no synchronous standby");
+      double receivewal = withReceivewal(url, port, root, seconds);
+      double safekeepers = withSafekeepers(vertx, url, port, root, seconds);
+
+      System.out.println();
+      System.out.printf("pgbench TPC-B -c 8 -j 2 -T %d, Postgres 15 (Debian), fsync on, 2 cores shared by all%n", seconds);
+      System.out.println("Baseline (b): three pg_receivewal --synchronous, synchronous_standby_names = ANY 2");
+      System.out.println();
+      System.out.printf("%-52s %10s %8s %8s%n", "configuration", "TPS", "/b", "/c");
+      System.out.printf("%-52s %10.0f %7.2fx %7.2fx%n", "(a) ArgonDB safekeepers sk1..sk3, ANY 2", safekeepers,
+          safekeepers / receivewal, safekeepers / none);
+      System.out.printf("%-52s %10.0f %7.2fx %7.2fx%n", "(b) pg_receivewal --synchronous x3, ANY 2", receivewal, 1.0,
+          receivewal / none);
+      System.out.printf("%-52s %10.0f %7.2fx %7.2fx%n", "(c) no synchronous standby", none, none / receivewal, 1.0);
+    } finally {
+      vertx.close().await();
+      server.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(60));
+    }
+  }
+
+  private static double withReceivewal(String url, int port, Path root, int seconds) throws Exception {
+    List<Process> receivers = new ArrayList<>();
+    try {
+      for (int i = 1; i <= 3; i++) {
+        Path dir = Files.createDirectories(root.resolve("receivewal" + i));
+        ProcessBuilder builder = new ProcessBuilder(PG15.resolve("pg_receivewal").toString(), "-h", "127.0.0.1",
+            "-p", "" + port, "-U", "repl", "-D", dir.toString(), "--synchronous", "-n", "--no-password")
+            .redirectErrorStream(true).redirectOutput(root.resolve("receivewal" + i + ".log").toFile());
+        builder.environment().put("PGPASSWORD", PASSWORD);
+        builder.environment().put("PGAPPNAME", "rw" + i);
+        receivers.add(builder.start());
+      }
+      setStandbys(url, "ANY 2 (rw1, rw2, rw3)", 3);
+      return pgbench(port, seconds, "pg_receivewal x3, ANY 2");
+    } finally {
+      setStandbys(url, "", 0);
+      receivers.forEach(Process::destroy);
+    }
+  }
+
+  private static double withSafekeepers(Vertx vertx, String url, int port, Path root, int seconds) throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    List<String> ids = List.of("sk1", "sk2", "sk3");
+    sql(url, "CHECKPOINT");
+    long start;
+    try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
+         ResultSet rs = c.createStatement().executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+      rs.next();
+      start = Lsn.parse(rs.getString(1));
+    }
+    List<TermStart> history = List.of(new TermStart(1, start));
+    for (String id : ids) {
+      sql(url, "SELECT pg_create_physical_replication_slot('" + WalSource.slotName(id) + "', true)");
+      SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2), registry).await();
+      Bus.request(vertx.eventBus(), BusAddresses.safekeeperPrepareTerm(id),
+          new PrepareTerm(TENANT, TIMELINE, 1, history, start, start, null), TimelineState.class, 30_000).await();
+      Bus.request(vertx.eventBus(), BusAddresses.safekeeperFollow(id), new FollowCompute(TENANT, TIMELINE, 1, history,
+          start, null, "127.0.0.1", port, "repl", PASSWORD), TimelineState.class, 30_000).await();
+    }
+    setStandbys(url, "ANY 2 (sk1, sk2, sk3)", 3);
+    try {
+      return pgbench(port, seconds, "ArgonDB safekeepers, ANY 2");
+    } finally {
+      setStandbys(url, "", 0);
+    }
+  }
+
+  /** Sets synchronous_standby_names and waits until that many standbys stream. */
+  private static void setStandbys(String url, String names, int expected) throws Exception {
+    sql(url, "ALTER SYSTEM SET synchronous_standby_names = '" + names + "'");
+    sql(url, "SELECT pg_reload_conf()");
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline) {
+      try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
+           ResultSet rs = c.createStatement().executeQuery(
+               "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
+        rs.next();
+        if (rs.getInt(1) >= expected) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("only some standbys stream for " + names);
+  }
+
+  private static double pgbench(int port, int seconds, String label) throws Exception {
+    System.err.println("pgbench " + seconds + " s: " + label + " ...");
+    String output = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + seconds, "-h", "127.0.0.1",
+        "-p", "" + port, "-U", USER, "postgres"));
+    Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
+    if (!tps.find()) {
+      throw new IllegalStateException("pgbench printed no TPS: " + output);
+    }
+    return Double.parseDouble(tps.group(1));
+  }
+
+  private static String run(List<String> command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("PGPASSWORD", PASSWORD);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
+    return output;
+  }
+
+  private static void sql(String url, String statement) throws Exception {
+    try (Connection c = DriverManager.getConnection(url, USER, PASSWORD)) {
+      c.createStatement().execute(statement);
+    }
+  }
+}
