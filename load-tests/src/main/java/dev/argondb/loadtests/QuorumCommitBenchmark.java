@@ -44,6 +44,7 @@ public final class QuorumCommitBenchmark {
   private static final String PASSWORD = "bench-password";
   private static final String TENANT = "0123456789abcdef0123456789abcdef";
   private static final String TIMELINE = "fedcba9876543210fedcba9876543210";
+  private static final int WARMUP_SECONDS = 5;
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -153,7 +154,11 @@ public final class QuorumCommitBenchmark {
     throw new IllegalStateException("only some standbys stream for " + names);
   }
 
+  /** Warm-up (JIT, caches) then the measured run: every configuration gets the same. */
   private static double pgbench(int port, int seconds, String label) throws Exception {
+    System.err.println("pgbench warm-up " + WARMUP_SECONDS + " s: " + label + " ...");
+    run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + WARMUP_SECONDS, "-h", "127.0.0.1",
+        "-p", "" + port, "-U", USER, "postgres"));
     System.err.println("pgbench " + seconds + " s: " + label + " ...");
     String output = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + seconds, "-h", "127.0.0.1",
         "-p", "" + port, "-U", USER, "postgres"));
