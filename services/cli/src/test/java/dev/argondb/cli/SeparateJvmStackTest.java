@@ -35,6 +35,8 @@ class SeparateJvmStackTest {
   private static final String CONTROL_PLANE_HOST = "127.0.0.2";
   private static final String COMPUTE_HOST = "127.0.0.3";
   private static final String GATEWAY_HOST = "127.0.0.4";
+  /** Safekeepers sk1..sk3 on 127.0.0.5..7: every COMMIT waits for two of them. */
+  private static final List<String> SAFEKEEPER_HOSTS = List.of("127.0.0.5", "127.0.0.6", "127.0.0.7");
   private static final Duration START = Duration.ofSeconds(90);
 
   private static Path dir;
@@ -43,6 +45,7 @@ class SeparateJvmStackTest {
   private static ServiceJvm controlPlane;
   private static ServiceJvm compute;
   private static ServiceJvm gateway;
+  private static final List<ServiceJvm> safekeepers = new ArrayList<>();
   private static Path config;
   private static int controlPlanePort;
   private static int computeHttpPort;
@@ -65,7 +68,17 @@ class SeparateJvmStackTest {
     gatewayPort = ServiceJvm.freePort(GATEWAY_HOST);
     gatewayHttpPort = ServiceJvm.freePort(GATEWAY_HOST);
     JsonArray members = new JsonArray();
-    for (String host : List.of(CONTROL_PLANE_HOST, COMPUTE_HOST, GATEWAY_HOST)) {
+    List<String> hosts = new ArrayList<>(List.of(CONTROL_PLANE_HOST, COMPUTE_HOST, GATEWAY_HOST));
+    hosts.addAll(SAFEKEEPER_HOSTS);
+    JsonArray safekeeperRefs = new JsonArray();
+    Map<String, Integer> safekeeperPorts = new java.util.HashMap<>();
+    for (int i = 0; i < SAFEKEEPER_HOSTS.size(); i++) {
+      String host = SAFEKEEPER_HOSTS.get(i);
+      safekeeperPorts.put(host, ServiceJvm.freePort(host));
+      safekeeperRefs.add(new JsonObject().put("id", "sk" + (i + 1)).put("host", host)
+          .put("grpc_port", safekeeperPorts.get(host)));
+    }
+    for (String host : hosts) {
       clusterPorts.put(host, ServiceJvm.freePort(host));
       members.add(host + ":" + clusterPorts.get(host));
     }
@@ -74,27 +87,43 @@ class SeparateJvmStackTest {
     Files.writeString(config, new JsonObject()
         .put("cluster", new JsonObject().put("name", "argon-jvms-" + ProcessHandle.current().pid()).put("members", members))
         .put("control-plane", new JsonObject().put("http_host", CONTROL_PLANE_HOST).put("http_port", controlPlanePort)
-            .put("database_url", ControlPlaneDatabase.url(db)).put("compute_start_timeout_millis", 20_000))
+            .put("database_url", ControlPlaneDatabase.url(db)).put("compute_start_timeout_millis", 20_000)
+            .put("safekeepers", safekeeperRefs).put("wal_quorum", 2))
         .put("compute", new JsonObject().put("data_root", dir.resolve("computes").toString())
             .put("compute_host", COMPUTE_HOST).put("http_host", COMPUTE_HOST).put("http_port", computeHttpPort))
         .put("gateway", new JsonObject().put("host", GATEWAY_HOST).put("port", gatewayPort)
             .put("http_host", GATEWAY_HOST).put("http_port", gatewayHttpPort).put("wake_timeout_millis", 30_000))
         .encodePrettily());
 
+    for (int i = 0; i < SAFEKEEPER_HOSTS.size(); i++) {
+      String host = SAFEKEEPER_HOSTS.get(i);
+      safekeepers.add(start("safekeeper", host, Map.of("ARGON_SAFEKEEPER_ID", "sk" + (i + 1),
+          "ARGON_SAFEKEEPER_HOST", host, "ARGON_SAFEKEEPER_HTTP_PORT", Integer.toString(safekeeperPorts.get(host)),
+          "ARGON_SAFEKEEPER_DATA_DIR", dir.resolve("sk" + (i + 1)).toString())));
+    }
     controlPlane = start("control-plane", CONTROL_PLANE_HOST);
     compute = start("compute", COMPUTE_HOST);
     gateway = start("gateway", GATEWAY_HOST);
+    for (int i = 0; i < SAFEKEEPER_HOSTS.size(); i++) {
+      safekeepers.get(i).awaitHealthy(SAFEKEEPER_HOSTS.get(i), safekeeperPorts.get(SAFEKEEPER_HOSTS.get(i)), START);
+    }
     controlPlane.awaitHealthy(CONTROL_PLANE_HOST, controlPlanePort, START);
     compute.awaitHealthy(COMPUTE_HOST, computeHttpPort, START);
     gateway.awaitHealthy(GATEWAY_HOST, gatewayHttpPort, START);
-    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 3, START);
-    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 3, START);
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 6, START);
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 6, START);
     api = new ApiClient("http://" + CONTROL_PLANE_HOST + ":" + controlPlanePort);
   }
 
   private static ServiceJvm start(String role, String host) throws Exception {
-    ServiceJvm jvm = ServiceJvm.start(role, config, Map.of("ARGON_CLUSTER_HOST", host,
-        "ARGON_CLUSTER_PORT", Integer.toString(clusterPorts.get(host))), dir);
+    return start(role, host, Map.of());
+  }
+
+  private static ServiceJvm start(String role, String host, Map<String, String> settings) throws Exception {
+    Map<String, String> environment = new java.util.HashMap<>(settings);
+    environment.put("ARGON_CLUSTER_HOST", host);
+    environment.put("ARGON_CLUSTER_PORT", Integer.toString(clusterPorts.get(host)));
+    ServiceJvm jvm = ServiceJvm.start(role, config, environment, dir);
     jvms.add(jvm);
     return jvm;
   }
@@ -168,12 +197,17 @@ class SeparateJvmStackTest {
     assertEquals(COMPUTE_HOST, api.get("/v1/endpoints/main").getString("host"),
         "the agent advertises its own host, where the compute listens");
 
+    // One safekeeper's JVM dies: the other two are a quorum, COMMITs go on.
+    safekeepers.get(2).kill();
+    write("main", 3, "after-sk3-died");
+    assertEquals("on-main,after-sk3-died", valuesIn("main"));
+
     api.post("/v1/endpoints/second/stop", new JsonObject());
     awaitState("second", "suspended", Duration.ofSeconds(30));
 
     compute.kill();
-    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 2, Duration.ofSeconds(60));
-    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 2, Duration.ofSeconds(60));
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 4, Duration.ofSeconds(60));
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 4, Duration.ofSeconds(60));
 
     // Hazelcast drops the dead member's bus registrations a little after the member itself; until
     // then a wake may still be sent to it and time out. Once they are gone, a wake fails at once.
@@ -192,18 +226,18 @@ class SeparateJvmStackTest {
         error.getMessage());
     assertTrue(took < Duration.ofSeconds(15).toNanos(), "fails fast, not at a timeout");
     // A running compute does not need its agent to serve: Postgres outlives the agent's JVM.
-    assertEquals("on-main", valuesIn("main"));
+    assertEquals("on-main,after-sk3-died", valuesIn("main"));
     assertTrue(controlPlane.isAlive() && gateway.isAlive());
 
     compute = start("compute", COMPUTE_HOST);
     compute.awaitHealthy(COMPUTE_HOST, computeHttpPort, START);
-    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 3, START);
-    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 3, START);
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 5, START);
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 5, START);
     // The new agent stops the compute the killed one left behind and reports it suspended.
     awaitState("main", "suspended", Duration.ofSeconds(30));
 
     assertEquals("on-second", valuesIn("second"), "the endpoint wakes again with its data");
-    assertEquals("on-main", valuesIn("main"));
+    assertEquals("on-main,after-sk3-died", valuesIn("main"), "restarted from two safekeepers' WAL");
     assertEquals("running", api.get("/v1/endpoints/main").getString("state"));
   }
 }

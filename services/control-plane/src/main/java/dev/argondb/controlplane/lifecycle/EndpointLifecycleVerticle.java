@@ -314,6 +314,10 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
     if (inFlight == null) {
       LOG.info("Compute of endpoint {} is {}{}", id, event.state().label(),
           event.detail() == null ? "" : ": " + event.detail());
+      if (followers != null && (event.state() == ComputeState.FAILED || event.state() == ComputeState.SUSPENDED)) {
+        // It died or was stopped outside this verticle (its agent crashed): nothing to stream from anymore.
+        followers.stop(id, 0, 0);
+      }
       endpoints.setState(id, event.state(), event.host(), port)
           .onFailure(failure -> LOG.warn("Could not record state of endpoint {}: {}", id, failure.getMessage()));
       return;
