@@ -13,7 +13,8 @@ public final class SafekeeperService {
   private SafekeeperService() {}
 
   /** A deployed safekeeper: where it serves, and its deployment ids (undeploy both to stop it). */
-  public record Handle(SafekeeperRef ref, String servingDeployment, String controlDeployment) {
+  public record Handle(SafekeeperRef ref, String servingDeployment, String controlDeployment,
+                       TimelineRegistry registry) {
     public Future<Void> undeploy(Vertx vertx) {
       return vertx.undeploy(controlDeployment).eventually(() -> vertx.undeploy(servingDeployment));
     }
@@ -27,7 +28,7 @@ public final class SafekeeperService {
     return vertx.deployVerticle(serving).compose(servingId -> {
       SafekeeperRef ref = new SafekeeperRef(config.id(), config.host(), serving.actualPort());
       return vertx.deployVerticle(new SafekeeperVerticle(config, timelines, metrics, ref))
-          .map(controlId -> new Handle(ref, servingId, controlId));
+          .map(controlId -> new Handle(ref, servingId, controlId, timelines));
     });
   }
 }

@@ -17,11 +17,11 @@ import java.util.Comparator;
 import java.util.Map;
 
 /** A real Postgres 17 set up as a replication primary, with a REPLICATION role for the client. */
-final class ReplicationPostgres implements AutoCloseable {
-  static final String SUPERUSER = "argon_test";
-  static final String SUPERUSER_PASSWORD = "test-password";
-  static final String REPLICATOR = "sk_replicator";
-  static final String REPLICATOR_PASSWORD = "repl-secret";
+public final class ReplicationPostgres implements AutoCloseable {
+  public static final String SUPERUSER = "argon_test";
+  public static final String SUPERUSER_PASSWORD = "test-password";
+  public static final String REPLICATOR = "sk_replicator";
+  public static final String REPLICATOR_PASSWORD = "repl-secret";
 
   private final Path root;
   private final PgProcess process;
@@ -31,7 +31,7 @@ final class ReplicationPostgres implements AutoCloseable {
     this.process = process;
   }
 
-  static ReplicationPostgres start() throws IOException, SQLException {
+  public static ReplicationPostgres start() throws IOException, SQLException {
     Path root = Files.createTempDirectory("argon-repl-pg-");
     Path dataDir = root.resolve("data");
     PgBinaries binaries = PgBinaries.fromEnvironment();
@@ -44,7 +44,7 @@ final class ReplicationPostgres implements AutoCloseable {
     return pg;
   }
 
-  int port() {
+  public int port() {
     return process.port();
   }
 
@@ -52,7 +52,7 @@ final class ReplicationPostgres implements AutoCloseable {
     return process;
   }
 
-  Path walDir() {
+  public Path walDir() {
     return process.dataDir().resolve("pg_wal");
   }
 
@@ -66,13 +66,13 @@ final class ReplicationPostgres implements AutoCloseable {
         SUPERUSER_PASSWORD);
   }
 
-  void execute(String sql) throws SQLException {
+  public void execute(String sql) throws SQLException {
     try (Connection c = jdbc(); Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
 
-  String queryString(String sql) throws SQLException {
+  public String queryString(String sql) throws SQLException {
     try (Connection c = jdbc(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }
