@@ -56,7 +56,15 @@ final class DataDirectoryPreparer {
     }
     PgWalFiles files = new PgWalFiles(directory.dataDir());
     return vertx.executeBlocking(() -> chooseImage(image, directory, wal), false)
-        .compose(from -> restore.copy(wal.donor(), request.tenantId(), request.timelineId(), from, wal.endLsn(), files))
+        .compose(from -> from == UP_TO_DATE ? vertx.executeBlocking(() -> {
+          directory.recordTerm(wal.term());
+          return new Prepared(false, 0);
+        }, false) : restore(request, wal, directory, files, from));
+  }
+
+  private Future<Prepared> restore(StartCompute request, WalSource wal, ComputeDirectory directory, PgWalFiles files,
+                                   long from) {
+    return restore.copy(wal.donor(), request.tenantId(), request.timelineId(), from, wal.endLsn(), files)
         .compose(copied -> vertx.executeBlocking(() -> {
           files.endAt(wal.endLsn());
           files.sync();
@@ -71,6 +79,9 @@ final class DataDirectoryPreparer {
         }, false));
   }
 
+  /** {@link #chooseImage} result: the kept directory ends exactly where the timeline does. */
+  private static final long UP_TO_DATE = -1;
+
   private Prepared createTimeline(BaseImage image, ComputeDirectory directory, WalSource wal) throws IOException {
     image.create(binaries);
     image.copyTo(directory);
@@ -80,13 +91,23 @@ final class DataDirectoryPreparer {
     return new Prepared(true, start);
   }
 
-  /** Keeps the directory when it is consistent with the chosen history, else copies the base image; returns where WAL restore starts. */
+  /**
+   * Keeps the directory when it is consistent with the chosen history, else copies the base image;
+   * returns where WAL restore starts, or {@link #UP_TO_DATE}.
+   */
   private long chooseImage(BaseImage image, ComputeDirectory directory, WalSource wal) throws IOException {
     if (directory.isInitialized()) {
       ControlFile control = CheckpointRecordEnd.controlFile(directory.dataDir());
       if (control.state() == DbState.SHUTDOWNED) {
         long checkpointEnd = CheckpointRecordEnd.of(directory.dataDir());
-        if (checkpointEnd <= wal.endLsn() && checkpointEnd <= wal.validUntil(directory.term())) {
+        boolean agrees = checkpointEnd <= wal.validUntil(directory.term());
+        if (agrees && checkpointEnd == wal.endLsn()) {
+          // Suspended cleanly and nothing was written since: start as is, without WAL restore or crash
+          // recovery (DESIGN: a kept directory is reused as is only when its end LSN is the timeline's).
+          LOG.info("Reusing the kept data directory as is: it ends at the timeline's end {}", Lsn.format(checkpointEnd));
+          return UP_TO_DATE;
+        }
+        if (agrees && checkpointEnd < wal.endLsn()) {
           LOG.info("Reusing the kept data directory (checkpoint at {}, term {})", Lsn.format(control.checkPoint()),
               directory.term());
           return Math.max(control.redo(), wal.timelineStartLsn());
