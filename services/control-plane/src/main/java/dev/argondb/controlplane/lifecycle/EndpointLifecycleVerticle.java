@@ -177,12 +177,13 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
     if (election == null) {
       return Future.succeededFuture(null);
     }
-    return election.elect(endpoint.tenantId(), endpoint.timelineId()).compose(elected -> {
-      String password = Ids.newId() + Ids.newId();
-      return vertx.executeBlocking(() -> ScramVerifier.generate(password), false)
-          .map(verifier -> new WalPlan(new WalSource(elected.term(), elected.history(), elected.endLsn(),
-              elected.donor(), followers.safekeeperIds(), election.quorum(), REPLICATION_USER, verifier), password));
-    });
+    // PBKDF2 of the new replication secret runs on a worker while the safekeepers are asked.
+    String password = Ids.newId() + Ids.newId();
+    Future<String> verifier = vertx.executeBlocking(() -> ScramVerifier.generate(password), false);
+    Future<TimelineElection.Election> elected = election.elect(endpoint.tenantId(), endpoint.timelineId());
+    return Future.all(verifier, elected).map(both -> new WalPlan(new WalSource(elected.result().term(),
+        elected.result().history(), elected.result().endLsn(), elected.result().donor(), followers.safekeeperIds(),
+        election.quorum(), REPLICATION_USER, verifier.result()), password));
   }
 
   /** Has the safekeepers stream from the started compute (creating the timeline on them if it is new). */

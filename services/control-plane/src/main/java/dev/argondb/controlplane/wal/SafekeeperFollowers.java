@@ -84,7 +84,7 @@ public final class SafekeeperFollowers {
           }
           if (System.currentTimeMillis() > deadline) {
             LOG.warn("Timeline {}: only {} safekeepers hold the stopped compute's WAL up to {}", follow.timelineId(),
-                flushed, Lsns.format(endLsn));
+                flushed, dev.argondb.pgformat.Lsn.format(endLsn));
             return Future.succeededFuture();
           }
           Promise<Void> later = Promise.promise();

@@ -84,7 +84,7 @@ public final class TimelineElection {
           long ready = prepared.stream().filter(s -> s.term() == term && s.flushLsn() == endLsn).count();
           requireQuorum((int) ready, "accepted term " + term + " with WAL up to the chosen end");
           LOG.info("Timeline {}: term {} starts at {} (donor {}, {} of {} safekeepers ready)", timelineId, term,
-              dev.argondb.controlplane.wal.Lsns.format(endLsn), donor.safekeeperId(), ready, safekeepers.ids().size());
+              dev.argondb.pgformat.Lsn.format(endLsn), donor.safekeeperId(), ready, safekeepers.ids().size());
           return terms.recordHistory(timelineId, history, startLsn)
               .map(recorded -> new Election(term, history, endLsn, donorRef));
         });
