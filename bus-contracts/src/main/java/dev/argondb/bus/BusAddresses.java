@@ -56,4 +56,16 @@ public final class BusAddresses {
 
   /** Request {@link SyncComputeRoles}, reply {@link ComputeRolesSynced}. Served by the compute agent. */
   public static final String COMPUTE_SYNC_ROLES = "argon.compute.sync-roles";
+
+  /** Request {@link PageserverCreateTimeline}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
+  public static final String PAGESERVER_CREATE_TIMELINE = "argon.pageserver.timeline.create";
+
+  /** Request {@link PageserverGetTimeline}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
+  public static final String PAGESERVER_TIMELINE_INFO = "argon.pageserver.timeline.info";
+
+  /** Request {@link PageserverFollowTimeline}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
+  public static final String PAGESERVER_FOLLOW_TIMELINE = "argon.pageserver.timeline.follow";
+
+  /** Request {@link PageserverLsnForTime}, reply {@link PageserverLsnAtTime}. Served by the pageserver. */
+  public static final String PAGESERVER_LSN_FOR_TIME = "argon.pageserver.timeline.lsn-for-time";
 }

@@ -15,7 +15,9 @@ public final class BusCodecs {
       GetTimelineState.class, TimelineState.class, PrepareTerm.class, FollowCompute.class, StopFollowing.class,
       SafekeeperFlushed.class, SafekeeperStarted.class,
       RoleVerifierLookup.class, RoleVerifier.class,
-      SyncComputeRoles.class, ComputeRolesSynced.class);
+      SyncComputeRoles.class, ComputeRolesSynced.class,
+      PageserverCreateTimeline.class, PageserverGetTimeline.class, PageserverTimelineInfo.class,
+      PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

@@ -1,5 +1,6 @@
 package dev.argondb.compute.agent;
 
+import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.ComputeStarted;

@@ -3,6 +3,7 @@ package dev.argondb.compute.agent;
 import dev.argondb.bus.StartCompute;
 import dev.argondb.bus.WalSource;
 import dev.argondb.compute.postgres.PgBinaries;
+import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.pgformat.ControlFile;
 import dev.argondb.pgformat.DbState;
 import dev.argondb.pgformat.Lsn;

@@ -68,8 +68,15 @@ final class WalRangeSender {
       }
       ByteBuffer bytes = read.result();
       next = chunkEnd;
-      response.write(WalChunk.newBuilder().setStartLsn(start).setData(ByteString.copyFrom(bytes))
-          .setCommitLsn(timeline.commitLsn).build());
+      try {
+        response.write(WalChunk.newBuilder().setStartLsn(start).setData(ByteString.copyFrom(bytes))
+            .setCommitLsn(timeline.commitLsn).build());
+      } catch (IllegalStateException streamGone) {
+        // The client cancelled (a pageserver stopping or switching safekeepers) between two polls.
+        cancelled = true;
+        done.tryComplete();
+        return;
+      }
       if (response.writeQueueFull()) {
         response.drainHandler(drained -> sendMore());
       } else {

@@ -1,10 +1,5 @@
-package dev.argondb.compute.agent;
+package dev.argondb.pgformat;
 
-import dev.argondb.pgformat.ControlFile;
-import dev.argondb.pgformat.Lsn;
-import dev.argondb.pgformat.WalRecord;
-import dev.argondb.pgformat.WalRecordDecoder;
-import dev.argondb.pgformat.WalSegments;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,19 +9,19 @@ import java.nio.file.StandardOpenOption;
 /**
  * Where the WAL of a stopped data directory ends: just past its last checkpoint record (for a clean
  * shutdown, the shutdown checkpoint is the last record). Reads the record from the directory's own
- * {@code pg_wal}. Blocking.
+ * {@code pg_wal}. Blocking. Shared by the compute agent (kept directories) and the pageserver (images).
  */
-final class CheckpointRecordEnd {
+public final class CheckpointRecordEnd {
   /** A checkpoint record is ~120 bytes; reading this much covers it even across a page header. */
   private static final int READ_BYTES = 2 * Lsn.PAGE_SIZE;
 
   private CheckpointRecordEnd() {}
 
-  static ControlFile controlFile(Path dataDir) throws IOException {
+  public static ControlFile controlFile(Path dataDir) throws IOException {
     return ControlFile.read(dataDir.resolve("global").resolve("pg_control"));
   }
 
-  static long of(Path dataDir) throws IOException {
+  public static long of(Path dataDir) throws IOException {
     long checkpoint = controlFile(dataDir).checkPoint();
     Path segment = dataDir.resolve("pg_wal").resolve(WalSegments.fileName(WalSegments.segmentNumber(checkpoint)));
     int offset = WalSegments.segmentOffset(checkpoint);

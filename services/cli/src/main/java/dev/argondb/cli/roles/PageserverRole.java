@@ -1,0 +1,56 @@
+package dev.argondb.cli.roles;
+
+import dev.argondb.pageserver.PageserverConfig;
+import dev.argondb.pageserver.PageserverService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/** The pageserver: timelines, WAL ingest from the safekeepers, basebackups at any LSN over gRPC. */
+public final class PageserverRole implements ServiceRole<PageserverConfig, PageserverService.Handle> {
+  /** The local stack's pageserver port (after the safekeepers' 9711-9713). */
+  static final int DEFAULT_PORT = 9714;
+
+  @Override
+  public String name() {
+    return "pageserver";
+  }
+
+  @Override
+  public PageserverConfig defaults() {
+    return PageserverConfig.defaults(Path.of("argon-data", "pageserver"), DEFAULT_PORT);
+  }
+
+  @Override
+  public JsonObject toJson(PageserverConfig config) {
+    return new JsonObject()
+        .put("data_dir", config.dataDir().toString())
+        .put("host", config.host())
+        .put("http_port", config.httpPort())
+        .put("pg_bin_dir", config.pgBinDir())
+        .put("image_roll_forward_bytes", config.imageRollForwardBytes())
+        .put("ingest_sync_millis", config.ingestSyncMillis())
+        .put("reconnect_millis", config.reconnectMillis());
+  }
+
+  @Override
+  public PageserverConfig fromJson(JsonObject s) {
+    return new PageserverConfig(Path.of(s.getString("data_dir")), s.getString("host"), s.getInteger("http_port"),
+        s.getString("pg_bin_dir"), s.getLong("image_roll_forward_bytes"), s.getLong("ingest_sync_millis"),
+        s.getLong("reconnect_millis"));
+  }
+
+  @Override
+  public Future<PageserverService.Handle> deploy(Vertx vertx, PageserverConfig config,
+                                                PrometheusMeterRegistry registry) {
+    return PageserverService.deploy(vertx, config, registry);
+  }
+
+  @Override
+  public String describe(PageserverConfig config, PageserverService.Handle handle) {
+    return "pageserver: gRPC, /metrics and /health on http://" + handle.host() + ":" + handle.port()
+        + ", timelines in " + config.dataDir().toAbsolutePath();
+  }
+}

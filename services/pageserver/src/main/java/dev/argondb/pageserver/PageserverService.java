@@ -1,0 +1,61 @@
+package dev.argondb.pageserver;
+
+import dev.argondb.bus.BusCodecs;
+import dev.argondb.compute.postgres.PgBinaries;
+import dev.argondb.pageserver.basebackup.BasebackupPlanner;
+import dev.argondb.pageserver.basebackup.BasebackupService;
+import dev.argondb.pageserver.ingest.WalIngestVerticle;
+import dev.argondb.pageserver.timeline.TimelineCreator;
+import dev.argondb.pageserver.timeline.Timelines;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deploys the pageserver: loads its timelines (on a worker), then its HTTP/gRPC server, its bus face and
+ * WAL ingest (which resumes following where each timeline left off).
+ */
+public final class PageserverService {
+  private static final Logger LOG = LoggerFactory.getLogger(PageserverService.class);
+
+  private PageserverService() {}
+
+  /** A deployed pageserver: where it serves gRPC, and how to stop it (ingest first, then the timelines are closed). */
+  public record Handle(String host, int port, String httpDeployment, String busDeployment, String ingestDeployment,
+                       Timelines timelines) {
+    public Future<Void> undeploy(Vertx vertx) {
+      return vertx.undeploy(ingestDeployment)
+          .eventually(() -> vertx.undeploy(busDeployment))
+          .eventually(() -> vertx.undeploy(httpDeployment))
+          .eventually(() -> vertx.executeBlocking(() -> {
+            timelines.closeAll();
+            return null;
+          }));
+    }
+  }
+
+  public static Future<Handle> deploy(Vertx vertx, PageserverConfig config, PrometheusMeterRegistry registry) {
+    BusCodecs.registerAll(vertx.eventBus());
+    PageserverMetrics metrics = new PageserverMetrics(registry);
+    Timelines timelines = new Timelines(config.dataDir());
+    return vertx.executeBlocking(() -> {
+      int loaded = timelines.loadAll();
+      PgBinaries binaries = config.pgBinDir().isEmpty() ? PgBinaries.fromEnvironment()
+          : PgBinaries.installedAt(Path.of(config.pgBinDir()));
+      LOG.info("Pageserver holds {} timeline(s) in {}", loaded, config.dataDir().toAbsolutePath());
+      return binaries;
+    }, false).compose(binaries -> {
+      timelines.all().forEach(metrics::track);
+      metrics.timelinesGauge(() -> timelines.all().size());
+      BasebackupService basebackups = new BasebackupService(vertx, new BasebackupPlanner(timelines), metrics);
+      PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
+      return vertx.deployVerticle(http).compose(httpId ->
+          vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))
+              .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
+                  .map(ingestId -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines))));
+    });
+  }
+}

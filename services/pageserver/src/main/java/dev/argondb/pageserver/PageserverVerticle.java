@@ -1,0 +1,70 @@
+package dev.argondb.pageserver;
+
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.PageserverCreateTimeline;
+import dev.argondb.bus.PageserverGetTimeline;
+import dev.argondb.bus.PageserverLsnForTime;
+import dev.argondb.pageserver.timeline.LsnForTime;
+import dev.argondb.pageserver.timeline.Timeline;
+import dev.argondb.pageserver.timeline.TimelineCreator;
+import dev.argondb.pageserver.timeline.Timelines;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pageserver's bus face for timelines: create (root or branch), describe, and find the LSN of a
+ * time. Everything that touches disk runs on a worker; creations are serialized (ordered).
+ */
+public final class PageserverVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PageserverVerticle.class);
+
+  private final Timelines timelines;
+  private final TimelineCreator creator;
+  private final PageserverMetrics metrics;
+
+  public PageserverVerticle(Timelines timelines, TimelineCreator creator, PageserverMetrics metrics) {
+    this.timelines = timelines;
+    this.creator = creator;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus bus = vertx.eventBus();
+    return Future.all(
+        bus.<PageserverCreateTimeline>consumer(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+            m -> answer(m, true, () -> {
+              Timeline created = creator.create(m.body());
+              metrics.track(created);
+              return created.info();
+            })).completion(),
+        bus.<PageserverGetTimeline>consumer(BusAddresses.PAGESERVER_TIMELINE_INFO,
+            m -> answer(m, false, () -> timelines.get(m.body().tenantId(), m.body().timelineId()).info())).completion(),
+        bus.<PageserverLsnForTime>consumer(BusAddresses.PAGESERVER_LSN_FOR_TIME,
+            m -> answer(m, false, () -> LsnForTime.find(timelines.get(m.body().tenantId(), m.body().timelineId()),
+                m.body().epochMicros()))).completion());
+  }
+
+  private <T> void answer(Message<T> message, boolean ordered, Callable<Object> work) {
+    vertx.executeBlocking(work, ordered).onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(result.result());
+        return;
+      }
+      Throwable failure = result.cause();
+      if (failure instanceof PageserverException refused) {
+        LOG.info("Pageserver refused {}: {}", message.body(), refused.getMessage());
+        message.fail(refused.code(), refused.getMessage());
+      } else {
+        LOG.warn("Pageserver failed {}", message.body(), failure);
+        message.fail(BusErrors.INTERNAL, String.valueOf(failure.getMessage()));
+      }
+    });
+  }
+}

@@ -1,0 +1,107 @@
+package dev.argondb.pageserver.basebackup;
+
+import dev.argondb.pageserver.wal.WalView;
+import dev.argondb.pgformat.WalSegments;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** The kinds of basebackup tar entries. */
+final class TarEntries {
+  private TarEntries() {}
+
+  static TarEntrySource directory(String name) {
+    return new TarEntrySource() {
+      public String name() {
+        return name;
+      }
+
+      public boolean isDirectory() {
+        return true;
+      }
+
+      public long size() {
+        return 0;
+      }
+
+      public void read(long offset, ByteBuffer target) {
+        throw new IllegalStateException("a directory has no bytes");
+      }
+    };
+  }
+
+  /** A file of an image (immutable, so its size stays as listed). */
+  static TarEntrySource file(String name, Path file, long size) {
+    return new TarEntrySource() {
+      public String name() {
+        return name;
+      }
+
+      public boolean isDirectory() {
+        return false;
+      }
+
+      public long size() {
+        return size;
+      }
+
+      public void read(long offset, ByteBuffer target) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+          long pos = offset;
+          while (target.hasRemaining()) {
+            int got = ch.read(target, pos);
+            if (got < 0) {
+              throw new IOException(file + " shrank while being sent");
+            }
+            pos += got;
+          }
+        }
+      }
+    };
+  }
+
+  static TarEntrySource bytes(String name, byte[] content) {
+    return new TarEntrySource() {
+      public String name() {
+        return name;
+      }
+
+      public boolean isDirectory() {
+        return false;
+      }
+
+      public long size() {
+        return content.length;
+      }
+
+      public void read(long offset, ByteBuffer target) {
+        target.put(content, (int) offset, target.remaining());
+      }
+    };
+  }
+
+  /** A whole pg_wal segment from the timeline's WAL view (zeros from its end LSN on). */
+  static TarEntrySource walSegment(long segNo, WalView wal) {
+    String name = "pg_wal/" + WalSegments.fileName(segNo);
+    long start = WalSegments.segmentStart(segNo);
+    return new TarEntrySource() {
+      public String name() {
+        return name;
+      }
+
+      public boolean isDirectory() {
+        return false;
+      }
+
+      public long size() {
+        return WalSegments.SEGMENT_SIZE;
+      }
+
+      public void read(long offset, ByteBuffer target) throws IOException {
+        wal.read(start + offset, target);
+      }
+    };
+  }
+}

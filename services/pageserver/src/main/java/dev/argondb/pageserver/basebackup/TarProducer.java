@@ -1,0 +1,80 @@
+package dev.argondb.pageserver.basebackup;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes a basebackup's tar a chunk at a time: each {@link #next()} produces about {@link #CHUNK_BYTES}
+ * of tar and returns, so the sender can wait for the receiver between chunks and never holds the whole
+ * tar. Blocking; one caller at a time.
+ */
+final class TarProducer {
+  /** Under the gRPC client's default maximum message size (256 KB) even after the last read overshoots. */
+  static final int CHUNK_BYTES = 96 << 10;
+  private static final int READ_BYTES = 32 << 10;
+  private static final int DIRECTORY_MODE = 0700;
+  private static final int FILE_MODE = 0600;
+
+  private final BasebackupPlan plan;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK_BYTES + 2 * READ_BYTES);
+  private final TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+  private final ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
+  private int index;
+  private long offset;
+  private boolean entryOpen;
+  private boolean finished;
+  private long produced;
+
+  TarProducer(BasebackupPlan plan) {
+    this.plan = plan;
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+  }
+
+  /** The next bytes of the tar, or null once it is complete. */
+  byte[] next() throws IOException {
+    while (out.size() < CHUNK_BYTES && !finished) {
+      if (index == plan.entries().size()) {
+        tar.finish();
+        finished = true;
+        break;
+      }
+      TarEntrySource entry = plan.entries().get(index);
+      if (!entryOpen) {
+        TarArchiveEntry header = new TarArchiveEntry(entry.isDirectory() ? entry.name() + "/" : entry.name());
+        header.setMode((entry.isDirectory() ? TarArchiveEntry.DEFAULT_DIR_MODE & ~0777 | DIRECTORY_MODE
+            : TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | FILE_MODE));
+        header.setSize(entry.size());
+        tar.putArchiveEntry(header);
+        entryOpen = true;
+        offset = 0;
+      }
+      if (offset < entry.size()) {
+        int n = (int) Math.min(READ_BYTES, entry.size() - offset);
+        buffer.clear().limit(n);
+        entry.read(offset, buffer);
+        tar.write(buffer.array(), 0, n);
+        offset += n;
+      }
+      if (offset == entry.size()) {
+        tar.closeArchiveEntry();
+        entryOpen = false;
+        index++;
+      }
+    }
+    if (out.size() == 0) {
+      return null;
+    }
+    byte[] chunk = out.toByteArray();
+    out.reset();
+    produced += chunk.length;
+    return chunk;
+  }
+
+  long producedBytes() {
+    return produced;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.argondb.pageserver.image;
+
+import dev.argondb.pageserver.timeline.AtomicFiles;
+import dev.argondb.pgformat.CheckpointRecordEnd;
+import dev.argondb.pgformat.ControlFile;
+import dev.argondb.pgformat.DbState;
+import dev.argondb.pgformat.Lsn;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The images of one timeline, each in {@code images/<lsn>/} with its description written last, so a
+ * half-made image (a crash while adding) is never listed. Blocking; images are immutable once added.
+ */
+public final class ImageStore {
+  private final Path dir;
+  private volatile List<Image> images = List.of();
+
+  public ImageStore(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Reads the complete images from disk. */
+  public void load() throws IOException {
+    List<Image> found = new ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      try (var children = Files.list(dir)) {
+        for (Path imageDir : children.toList()) {
+          Path description = imageDir.resolve(Image.DESCRIPTION);
+          if (Files.exists(description)) {
+            found.add(Image.fromJson(imageDir, new JsonObject(Files.readString(description, StandardCharsets.UTF_8))));
+          }
+        }
+      }
+    }
+    found.sort(Comparator.comparingLong(Image::lsn));
+    images = List.copyOf(found);
+  }
+
+  public List<Image> all() {
+    return images;
+  }
+
+  /** The newest image whose LSN is at or below {@code lsn}. */
+  public Optional<Image> latestAtOrBelow(long lsn) {
+    Image best = null;
+    for (Image image : images) {
+      if (Lsn.compare(image.lsn(), lsn) <= 0) {
+        best = image;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /**
+   * Moves a stopped data directory in as an image; its LSN is read from its pg_control (and, for a clean
+   * shutdown, from its checkpoint record in its own pg_wal).
+   */
+  public Image add(Path stoppedDataDir) throws IOException {
+    ControlFile control = CheckpointRecordEnd.controlFile(stoppedDataDir);
+    boolean clean = control.state() == DbState.SHUTDOWNED;
+    if (!clean && control.state() != DbState.SHUTDOWNED_IN_RECOVERY) {
+      throw new IOException("not a stopped data directory (pg_control state " + control.state() + "): "
+          + stoppedDataDir);
+    }
+    long lsn = clean ? CheckpointRecordEnd.of(stoppedDataDir) : control.minRecoveryPoint();
+    Path imageDir = dir.resolve(String.format("%016X", lsn));
+    if (Files.exists(imageDir)) {
+      throw new IOException("an image at " + Lsn.format(lsn) + " exists already");
+    }
+    Files.createDirectories(imageDir);
+    Files.move(stoppedDataDir, imageDir.resolve(Image.DATA), StandardCopyOption.ATOMIC_MOVE);
+    Image image = new Image(imageDir.resolve(Image.DATA), lsn, control.checkPoint(), control.redo(), clean);
+    AtomicFiles.write(imageDir.resolve(Image.DESCRIPTION), image.toJson().encode());
+    load();
+    return image;
+  }
+}

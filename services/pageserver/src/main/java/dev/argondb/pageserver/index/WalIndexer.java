@@ -1,0 +1,111 @@
+package dev.argondb.pageserver.index;
+
+import dev.argondb.pageserver.wal.WalSegmentFiles;
+import dev.argondb.pgformat.CheckpointRecord;
+import dev.argondb.pgformat.DecodedRecord;
+import dev.argondb.pgformat.Lsn;
+import dev.argondb.pgformat.RmgrIds;
+import dev.argondb.pgformat.WalRecord;
+import dev.argondb.pgformat.WalRecordDecoder;
+import dev.argondb.pgformat.XLogRecordHeader;
+import dev.argondb.pgformat.XactRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.Predicate;
+
+/**
+ * Stores and indexes one timeline's WAL as it arrives: writes the bytes into its segment files and walks
+ * them with {@link WalRecordDecoder} (which checks page headers, prev-links and CRCs), recording every
+ * record end, checkpoint and transaction end. Only checkpoint and transaction records keep their bytes.
+ * Blocking and single-threaded (the ingest worker); readers see progress through {@link #lastRecordLsn()}.
+ */
+public final class WalIndexer {
+  private static final Predicate<XLogRecordHeader> INDEXED_RECORDS = header ->
+      header.rmid() == RmgrIds.XACT
+          || (header.rmid() == RmgrIds.XLOG && (header.rmgrInfo() == RmgrIds.XLOG_CHECKPOINT_SHUTDOWN
+          || header.rmgrInfo() == RmgrIds.XLOG_CHECKPOINT_ONLINE));
+
+  private final WalSegmentFiles wal;
+  private final WalIndex index;
+  private WalRecordDecoder decoder;
+  private volatile long lastRecordLsn;
+  private long syncedLsn;
+
+  public WalIndexer(WalSegmentFiles wal, WalIndex index, long resumeLsn) {
+    this.wal = wal;
+    this.index = index;
+    this.lastRecordLsn = resumeLsn;
+    this.syncedLsn = resumeLsn;
+    resetAtLastRecord();
+  }
+
+  /** End of the last complete record stored and indexed (readable, perhaps not yet durable). */
+  public long lastRecordLsn() {
+    return lastRecordLsn;
+  }
+
+  /** Where the next byte is expected; after a reconnect, a stream must start at {@link #lastRecordLsn()}. */
+  public long nextLsn() {
+    return decoder.nextLsn();
+  }
+
+  /** Forgets a partial record fed from a stream that broke: the next stream starts at the last record end. */
+  public void resetAtLastRecord() {
+    decoder = WalRecordDecoder.atRecordBoundary(lastRecordLsn).retainBytes(INDEXED_RECORDS);
+  }
+
+  /**
+   * Stores and indexes {@code data}, which starts at {@code startLsn}; bytes before {@link #nextLsn()}
+   * (a resent overlap) are skipped. Returns how many new bytes were taken.
+   */
+  public long ingest(long startLsn, ByteBuffer data) throws IOException {
+    long next = decoder.nextLsn();
+    if (Lsn.compare(startLsn, next) > 0) {
+      throw new IOException("WAL gap: got " + Lsn.format(startLsn) + ", expected " + Lsn.format(next));
+    }
+    long skip = next - startLsn;
+    if (skip >= data.remaining()) {
+      return 0;
+    }
+    data.position(data.position() + (int) skip);
+    int length = data.remaining();
+    wal.write(next, data.duplicate());
+    IOException[] failure = new IOException[1];
+    decoder.feed(next, data, record -> {
+      try {
+        index(record);
+      } catch (IOException e) {
+        failure[0] = e;
+      }
+    });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    index.flush();
+    lastRecordLsn = decoder.lastRecordEnd();
+    return length;
+  }
+
+  /** Makes everything up to {@link #lastRecordLsn()} durable and saves it as the resume point. */
+  public void sync() throws IOException {
+    long upTo = lastRecordLsn;
+    if (upTo == syncedLsn) {
+      return;
+    }
+    wal.sync();
+    index.sync(upTo);
+    syncedLsn = upTo;
+  }
+
+  private void index(WalRecord record) throws IOException {
+    index.boundaries().add(record.endLsn());
+    if (!record.hasBytes()) {
+      return;
+    }
+    DecodedRecord decoded = record.decode();
+    CheckpointRecord.from(decoded).ifPresent(cp -> index.checkpoints()
+        .add(new CheckpointEntry(cp.lsn(), record.endLsn(), cp.redoLsn(), cp.shutdown())));
+    XactRecord.from(decoded).ifPresent(xact -> index.commits()
+        .add(new CommitEntry(xact.lsn(), xact.endLsn(), xact.xactTime(), xact.kind() == XactRecord.Kind.COMMIT)));
+  }
+}

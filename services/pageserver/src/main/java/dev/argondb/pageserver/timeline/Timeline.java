@@ -1,0 +1,171 @@
+package dev.argondb.pageserver.timeline;
+
+import dev.argondb.bus.PageserverTimelineInfo;
+import dev.argondb.bus.SafekeeperRef;
+import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ImageStore;
+import dev.argondb.pageserver.index.WalIndex;
+import dev.argondb.pageserver.index.WalIndexer;
+import dev.argondb.pageserver.wal.WalSegmentFiles;
+import dev.argondb.pgformat.Lsn;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One timeline on local disk: {@code metadata.json}, its WAL ({@code wal/}), the WAL's index
+ * ({@code index/}), its images ({@code images/}) and the safekeepers it follows ({@code following.json}).
+ * A branch holds no data of its ancestor: reads below its start fall through to {@link #ancestor()}.
+ */
+public final class Timeline {
+  static final String METADATA = "metadata.json";
+  private static final String FOLLOWING = "following.json";
+
+  private final TimelineMetadata metadata;
+  private final Path dir;
+  private final Timeline ancestor;
+  private final WalSegmentFiles wal;
+  private final WalIndex index;
+  private final ImageStore images;
+  private final WalIndexer indexer;
+  private volatile List<SafekeeperRef> following;
+
+  private Timeline(TimelineMetadata metadata, Path dir, Timeline ancestor, WalSegmentFiles wal, WalIndex index,
+                   ImageStore images, WalIndexer indexer, List<SafekeeperRef> following) {
+    this.metadata = metadata;
+    this.dir = dir;
+    this.ancestor = ancestor;
+    this.wal = wal;
+    this.index = index;
+    this.images = images;
+    this.indexer = indexer;
+    this.following = following;
+  }
+
+  /** Opens a complete timeline directory (its ancestor opened first); drops index entries past the resume point. */
+  static Timeline open(Path dir, Timeline ancestor) throws IOException {
+    TimelineMetadata metadata = TimelineMetadata.fromJson(
+        new JsonObject(Files.readString(dir.resolve(METADATA), StandardCharsets.UTF_8)));
+    WalSegmentFiles wal = new WalSegmentFiles(dir.resolve("wal"));
+    WalIndex index = new WalIndex(dir.resolve("index"));
+    long resume = index.load(metadata.startLsn());
+    wal.deleteAfter(resume);
+    ImageStore images = new ImageStore(dir.resolve("images"));
+    images.load();
+    return new Timeline(metadata, dir, ancestor, wal, index, images, new WalIndexer(wal, index, resume),
+        readFollowing(dir.resolve(FOLLOWING)));
+  }
+
+  public TimelineMetadata metadata() {
+    return metadata;
+  }
+
+  public String tenantId() {
+    return metadata.tenantId();
+  }
+
+  public String timelineId() {
+    return metadata.timelineId();
+  }
+
+  public Timeline ancestor() {
+    return ancestor;
+  }
+
+  public long startLsn() {
+    return metadata.startLsn();
+  }
+
+  public long lastRecordLsn() {
+    return indexer.lastRecordLsn();
+  }
+
+  public WalSegmentFiles wal() {
+    return wal;
+  }
+
+  public WalIndex index() {
+    return index;
+  }
+
+  public WalIndexer indexer() {
+    return indexer;
+  }
+
+  public ImageStore images() {
+    return images;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public List<SafekeeperRef> following() {
+    return following;
+  }
+
+  /** Saves the safekeepers to follow, so a restarted pageserver resumes ingest by itself. Blocking. */
+  public void setFollowing(List<SafekeeperRef> safekeepers) throws IOException {
+    JsonArray list = new JsonArray();
+    for (SafekeeperRef sk : safekeepers) {
+      list.add(new JsonObject().put("id", sk.id()).put("host", sk.host()).put("grpc_port", sk.grpcPort()));
+    }
+    AtomicFiles.write(dir.resolve(FOLLOWING), list.encode());
+    following = List.copyOf(safekeepers);
+  }
+
+  /** True if a WAL record of this timeline ends exactly at {@code lsn} (or it is the timeline's start). Blocking. */
+  public boolean isRecordBoundary(long lsn) throws IOException {
+    if (lsn == startLsn()) {
+      return true;
+    }
+    return Lsn.compare(lsn, startLsn()) > 0 && Lsn.compare(lsn, lastRecordLsn()) <= 0
+        && index.boundaries().contains(lsn);
+  }
+
+  /**
+   * Checks that a compute or a branch may start at {@code lsn}: not below the start, not beyond the
+   * ingested end, a record boundary. Blocking.
+   */
+  public void checkStartable(long lsn) throws IOException {
+    String name = tenantId() + "/" + timelineId();
+    if (Lsn.compare(lsn, startLsn()) < 0) {
+      throw dev.argondb.pageserver.PageserverException.outOfRange("LSN " + Lsn.format(lsn) + " is below the start "
+          + Lsn.format(startLsn()) + " of timeline " + name
+          + (metadata.isBranch() ? " (a branch starts at its ancestor LSN)" : ""));
+    }
+    if (Lsn.compare(lsn, lastRecordLsn()) > 0) {
+      throw dev.argondb.pageserver.PageserverException.outOfRange("LSN " + Lsn.format(lsn)
+          + " is beyond the ingested end " + Lsn.format(lastRecordLsn()) + " of timeline " + name);
+    }
+    if (!isRecordBoundary(lsn)) {
+      throw dev.argondb.pageserver.PageserverException.badRequest("LSN " + Lsn.format(lsn)
+          + " is not a WAL record boundary of timeline " + name);
+    }
+  }
+
+  public PageserverTimelineInfo info() {
+    return new PageserverTimelineInfo(tenantId(), timelineId(), metadata.ancestorTimelineId(), metadata.ancestorLsn(),
+        startLsn(), lastRecordLsn(), images.all().stream().map(Image::lsn).toList(), following);
+  }
+
+  public void close() throws IOException {
+    indexer.sync();
+    wal.close();
+    index.close();
+  }
+
+  private static List<SafekeeperRef> readFollowing(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    JsonArray list = new JsonArray(Files.readString(file, StandardCharsets.UTF_8));
+    return list.stream().map(JsonObject.class::cast)
+        .map(o -> new SafekeeperRef(o.getString("id"), o.getString("host"), o.getInteger("grpc_port")))
+        .toList();
+  }
+}

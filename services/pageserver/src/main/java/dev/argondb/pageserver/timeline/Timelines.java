@@ -1,0 +1,135 @@
+package dev.argondb.pageserver.timeline;
+
+import dev.argondb.pageserver.PageserverException;
+import dev.argondb.compute.postgres.PgFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every timeline of this pageserver, under {@code dataDir/tenants/<tenant>/timelines/<timeline>}. A
+ * timeline directory counts once its {@code metadata.json} exists (written last when creating); others
+ * are leftovers of a creation that did not finish and are removed at load. Blocking methods.
+ */
+public final class Timelines {
+  private static final Logger LOG = LoggerFactory.getLogger(Timelines.class);
+
+  private final Path tenantsDir;
+  private final Map<String, Timeline> byKey = new ConcurrentHashMap<>();
+
+  public Timelines(Path dataDir) {
+    this.tenantsDir = dataDir.resolve("tenants");
+  }
+
+  public Path directoryOf(String tenantId, String timelineId) {
+    return tenantsDir.resolve(tenantId).resolve("timelines").resolve(timelineId);
+  }
+
+  /** Opens every complete timeline, ancestors before their branches. */
+  public int loadAll() throws IOException {
+    Map<String, Path> dirs = new HashMap<>();
+    Map<String, String> ancestors = new HashMap<>();
+    if (Files.isDirectory(tenantsDir)) {
+      try (var tenants = Files.list(tenantsDir)) {
+        for (Path tenant : tenants.toList()) {
+          Path timelines = tenant.resolve("timelines");
+          if (!Files.isDirectory(timelines)) {
+            continue;
+          }
+          try (var children = Files.list(timelines)) {
+            for (Path dir : children.toList()) {
+              if (!Files.exists(dir.resolve(Timeline.METADATA))) {
+                LOG.warn("Removing {}: its creation did not finish", dir);
+                PgFiles.deleteRecursively(dir);
+                continue;
+              }
+              TimelineMetadata m = TimelineMetadata.fromJson(new io.vertx.core.json.JsonObject(
+                  Files.readString(dir.resolve(Timeline.METADATA))));
+              String key = key(m.tenantId(), m.timelineId());
+              dirs.put(key, dir);
+              if (m.isBranch()) {
+                ancestors.put(key, key(m.tenantId(), m.ancestorTimelineId()));
+              }
+            }
+          }
+        }
+      }
+    }
+    for (String key : dirs.keySet()) {
+      openWithAncestors(key, dirs, ancestors);
+    }
+    return byKey.size();
+  }
+
+  private Timeline openWithAncestors(String key, Map<String, Path> dirs, Map<String, String> ancestors)
+      throws IOException {
+    Timeline open = byKey.get(key);
+    if (open != null) {
+      return open;
+    }
+    String ancestorKey = ancestors.get(key);
+    Timeline ancestor = null;
+    if (ancestorKey != null) {
+      if (!dirs.containsKey(ancestorKey)) {
+        throw new IOException("timeline " + key + " has no ancestor " + ancestorKey + " on disk");
+      }
+      ancestor = openWithAncestors(ancestorKey, dirs, ancestors);
+    }
+    Timeline timeline = Timeline.open(dirs.get(key), ancestor);
+    byKey.put(key, timeline);
+    return timeline;
+  }
+
+  public Timeline get(String tenantId, String timelineId) {
+    TimelineIds.check("tenant", tenantId);
+    TimelineIds.check("timeline", timelineId);
+    Timeline timeline = byKey.get(key(tenantId, timelineId));
+    if (timeline == null) {
+      throw PageserverException.notFound("no timeline " + tenantId + "/" + timelineId + " on this pageserver");
+    }
+    return timeline;
+  }
+
+  public boolean exists(String tenantId, String timelineId) {
+    return byKey.containsKey(key(tenantId, timelineId));
+  }
+
+  public Collection<Timeline> all() {
+    return List.copyOf(byKey.values());
+  }
+
+  /** Opens a directory just completed by a creator and registers it. */
+  Timeline register(Path dir, Timeline ancestor) throws IOException {
+    Timeline timeline = Timeline.open(dir, ancestor);
+    byKey.put(key(timeline.tenantId(), timeline.timelineId()), timeline);
+    return timeline;
+  }
+
+  /** Stops using every timeline, saving each one's resume point. */
+  public void closeAll() throws IOException {
+    List<IOException> failures = new ArrayList<>();
+    for (Timeline timeline : byKey.values()) {
+      try {
+        timeline.close();
+      } catch (IOException e) {
+        failures.add(e);
+      }
+    }
+    byKey.clear();
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+  }
+
+  private static String key(String tenantId, String timelineId) {
+    return tenantId + "/" + timelineId;
+  }
+}

@@ -1,0 +1,256 @@
+package dev.argondb.pageserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.argondb.bus.Bus;
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.FollowCompute;
+import dev.argondb.bus.PageserverCreateTimeline;
+import dev.argondb.bus.PageserverFollowTimeline;
+import dev.argondb.bus.PageserverGetTimeline;
+import dev.argondb.bus.PageserverLsnAtTime;
+import dev.argondb.bus.PageserverLsnForTime;
+import dev.argondb.bus.PageserverTimelineInfo;
+import dev.argondb.bus.PrepareTerm;
+import dev.argondb.bus.SafekeeperRef;
+import dev.argondb.bus.TermStart;
+import dev.argondb.bus.TimelineState;
+import dev.argondb.bus.WalSource;
+import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pageserver.client.BasebackupClient;
+import dev.argondb.pageserver.index.CheckpointEntry;
+import dev.argondb.pageserver.index.CommitEntry;
+import dev.argondb.pgformat.Lsn;
+import dev.argondb.safekeeper.SafekeeperConfig;
+import dev.argondb.safekeeper.SafekeeperService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pageserver end to end with real Postgres and three real safekeepers in one Vert.x: a compute started
+ * from the pageserver's basebackup streams to the safekeepers exactly as the compute agent sets it up, the
+ * pageserver ingests their committed WAL, and basebackups at chosen LSNs start Postgres with exactly the
+ * rows committed by then.
+ */
+class PageserverEndToEndTest {
+  private static final String TENANT = "0123456789abcdef0123456789abcdef";
+  private static final String MAIN = "11111111111111111111111111111111";
+  private static final String BRANCH = "22222222222222222222222222222222";
+  private static final String REPLICATION_USER = "argon_replication";
+  private static final String REPLICATION_PASSWORD = "replication-password";
+  private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
+  private static final long TIMEOUT = 30_000;
+
+  private Vertx vertx;
+  private Path root;
+  private final List<TestCompute> computes = new ArrayList<>();
+  private PageserverService.Handle pageserver;
+  private BasebackupClient basebackups;
+  private int computeDirs;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    root = Files.createTempDirectory("argon-pageserver-e2e-");
+    basebackups = new BasebackupClient(vertx, GrpcClient.client(vertx));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (TestCompute compute : computes) {
+      compute.close();
+    }
+    vertx.close().await();
+    PgFiles.deleteRecursively(root);
+  }
+
+  @Test
+  void basebackupsBranchesAndTimestampsAtExactLsnsAcrossAPageserverRestart() throws Exception {
+    List<SafekeeperRef> safekeepers = new ArrayList<>();
+    for (String id : SAFEKEEPERS) {
+      safekeepers.add(SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2),
+          registry()).await().ref());
+    }
+    pageserver = deployPageserver();
+
+    // A root timeline is one initdb; a compute starts from its basebackup at the timeline's start.
+    PageserverTimelineInfo main = request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+        PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD), PageserverTimelineInfo.class);
+    long start = main.startLsn();
+    assertEquals(start, main.lastRecordLsn());
+    assertEquals(List.of(start), main.imageLsns());
+    TestCompute primary = startCompute(MAIN, 0);
+    streamToSafekeepers(primary, start, safekeepers);
+    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+        PageserverTimelineInfo.class);
+
+    primary.execute("CREATE TABLE t(key int primary key, value text)");
+    long beforeA = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
+    primary.execute("INSERT INTO t SELECT g, 'a' || g FROM generate_series(1, 100) g");
+    long afterA = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
+    String checksumA = primary.checksum();
+    Thread.sleep(20);
+    long between = Long.parseLong(primary.queryString(
+        "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"));
+    Thread.sleep(20);
+    primary.execute("INSERT INTO t SELECT g, 'b' || g FROM generate_series(101, 200) g");
+    long afterB = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
+    String checksumB = primary.checksum();
+    awaitIngested(MAIN, afterB);
+
+    // (a) the latest LSN: every row.
+    assertEquals(checksumB, checksumOf(MAIN, 0));
+
+    // (b) a branch between the two commits: only the first one's rows; creation is metadata only.
+    PageserverTimelineInfo branch = request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+        PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA), PageserverTimelineInfo.class);
+    assertEquals(afterA, branch.startLsn());
+    assertEquals(List.of(), branch.imageLsns());
+    assertEquals(checksumA, checksumOf(BRANCH, 0));
+
+    // (c) the LSN of a time between the commits is the first commit's end, and the data there is the same.
+    PageserverLsnAtTime atTime = request(BusAddresses.PAGESERVER_LSN_FOR_TIME,
+        new PageserverLsnForTime(TENANT, MAIN, between), PageserverLsnAtTime.class);
+    assertTrue(Lsn.compare(atTime.lsn(), beforeA) > 0 && Lsn.compare(atTime.lsn(), afterA) <= 0,
+        "commit end " + Lsn.format(atTime.lsn()) + " in (" + Lsn.format(beforeA) + ", " + Lsn.format(afterA) + "]");
+    assertTrue(atTime.commitEpochMicros() <= between);
+    assertEquals(checksumA, checksumOf(MAIN, atTime.lsn()));
+
+    // (d) bad LSNs are refused with a reason, and refused branches are not created.
+    long ingested = info(MAIN).lastRecordLsn();
+    assertRefused(MAIN, afterA - 8, "not a WAL record boundary");
+    assertRefused(MAIN, ingested + 8 * 1024, "beyond the ingested end");
+    assertRefused(BRANCH, beforeA, "below the start");
+    String other = "33333333333333333333333333333333";
+    assertBusRefused(PageserverCreateTimeline.branch(TENANT, other, MAIN, afterA - 8), "not a WAL record boundary");
+    assertBusRefused(PageserverCreateTimeline.branch(TENANT, other, MAIN, ingested + 8 * 1024), "beyond");
+    assertBusRefused(PageserverCreateTimeline.branch(TENANT, other, MAIN, start - 8), "below the start");
+    assertBusRefused(PageserverCreateTimeline.branch(TENANT, "NOT-HEX", MAIN, afterA), "32 lowercase hex");
+    ReplyException unknown = assertThrows(ReplyException.class, () -> info(other));
+    assertEquals(BusErrors.NOT_FOUND, unknown.failureCode());
+
+    // (e) a restarted pageserver resumes ingest where it left off: no WAL lost, none indexed twice.
+    pageserver.undeploy(vertx).await();
+    primary.execute("INSERT INTO t SELECT g, 'c' || g FROM generate_series(201, 300) g");
+    long afterC = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
+    String checksumC = primary.checksum();
+    pageserver = deployPageserver();
+    awaitIngested(MAIN, afterC);
+    assertEquals(checksumC, checksumOf(MAIN, 0));
+    assertEquals(checksumA, checksumOf(BRANCH, 0));
+    var index = pageserver.timelines().get(TENANT, MAIN).index();
+    List<CommitEntry> commits = index.commits().all();
+    for (int i = 1; i < commits.size(); i++) {
+      assertTrue(Lsn.compare(commits.get(i - 1).endLsn(), commits.get(i).lsn()) <= 0, "commits in order, once each");
+    }
+    assertTrue(commits.stream().anyMatch(c -> c.endLsn() == atTime.lsn()));
+    List<CheckpointEntry> checkpoints = index.checkpoints().all();
+    assertFalse(checkpoints.isEmpty(), "the end-of-recovery checkpoint at the start is indexed");
+    assertEquals(start, checkpoints.get(0).lsn());
+    for (int i = 1; i < checkpoints.size(); i++) {
+      assertTrue(Lsn.compare(checkpoints.get(i - 1).endLsn(), checkpoints.get(i).lsn()) <= 0);
+    }
+  }
+
+  private PageserverService.Handle deployPageserver() {
+    return PageserverService.deploy(vertx, PageserverConfig.defaults(root.resolve("pageserver"), 0), registry())
+        .await();
+  }
+
+  private static PrometheusMeterRegistry registry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /** A basebackup into a fresh directory, started as a compute. */
+  private TestCompute startCompute(String timeline, long lsn) throws Exception {
+    Path dataDir = root.resolve("computes").resolve("c" + (++computeDirs)).resolve("pgdata");
+    basebackups.fetch(SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT, timeline, lsn,
+        dataDir).await();
+    TestCompute compute = TestCompute.start(dataDir, Map.of());
+    computes.add(compute);
+    return compute;
+  }
+
+  private String checksumOf(String timeline, long lsn) throws Exception {
+    TestCompute compute = startCompute(timeline, lsn);
+    try {
+      return compute.checksum();
+    } finally {
+      compute.close();
+      computes.remove(compute);
+    }
+  }
+
+  /** What the compute agent and the control plane do for a compute with safekeepers (ReplicationSetup, TimelineElection). */
+  private void streamToSafekeepers(TestCompute compute, long start, List<SafekeeperRef> safekeepers) throws Exception {
+    StringBuilder setup = new StringBuilder("CREATE ROLE " + REPLICATION_USER + " WITH LOGIN REPLICATION PASSWORD '"
+        + REPLICATION_PASSWORD + "';");
+    for (String id : SAFEKEEPERS) {
+      setup.append("SELECT pg_create_physical_replication_slot('").append(WalSource.slotName(id)).append("', true);");
+    }
+    compute.execute(setup.toString());
+    List<TermStart> history = List.of(new TermStart(1, start));
+    for (SafekeeperRef sk : safekeepers) {
+      request(BusAddresses.safekeeperPrepareTerm(sk.id()), new PrepareTerm(TENANT, MAIN, 1, history, start, start, null),
+          TimelineState.class);
+      request(BusAddresses.safekeeperFollow(sk.id()), new FollowCompute(TENANT, MAIN, 1, history, start, null,
+          "127.0.0.1", compute.port(), REPLICATION_USER, REPLICATION_PASSWORD), TimelineState.class);
+    }
+    compute.execute("ALTER SYSTEM SET synchronous_standby_names = 'ANY 2 (sk1, sk2, sk3)'");
+    compute.execute("SELECT pg_reload_conf()");
+    long deadline = System.currentTimeMillis() + TIMEOUT;
+    while (Integer.parseInt(compute.queryString(
+        "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) < 2) {
+      assertTrue(System.currentTimeMillis() < deadline, "safekeepers stream from the compute");
+      Thread.sleep(50);
+    }
+  }
+
+  private void awaitIngested(String timeline, long lsn) throws Exception {
+    long deadline = System.currentTimeMillis() + TIMEOUT;
+    while (Lsn.compare(info(timeline).lastRecordLsn(), lsn) < 0) {
+      assertTrue(System.currentTimeMillis() < deadline, "the pageserver ingests up to " + Lsn.format(lsn));
+      Thread.sleep(20);
+    }
+  }
+
+  private PageserverTimelineInfo info(String timeline) {
+    return request(BusAddresses.PAGESERVER_TIMELINE_INFO, new PageserverGetTimeline(TENANT, timeline),
+        PageserverTimelineInfo.class);
+  }
+
+  private void assertRefused(String timeline, long lsn, String reason) {
+    Path dataDir = root.resolve("refused").resolve(Lsn.format(lsn).replace('/', '_'));
+    Exception e = assertThrows(Exception.class, () -> basebackups.fetch(
+        SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT, timeline, lsn, dataDir).await());
+    assertTrue(String.valueOf(e.getMessage()).contains(reason), "refusal says '" + reason + "': " + e.getMessage());
+    assertFalse(Files.exists(dataDir), "a refused basebackup leaves no data directory");
+  }
+
+  private void assertBusRefused(PageserverCreateTimeline create, String reason) {
+    ReplyException e = assertThrows(ReplyException.class,
+        () -> request(BusAddresses.PAGESERVER_CREATE_TIMELINE, create, PageserverTimelineInfo.class));
+    assertEquals(BusErrors.BAD_REQUEST, e.failureCode(), e.getMessage());
+    assertTrue(e.getMessage().contains(reason), "refusal says '" + reason + "': " + e.getMessage());
+  }
+
+  private <R> R request(String address, Object message, Class<R> replyType) {
+    return Bus.request(vertx.eventBus(), address, message, replyType, TIMEOUT).await();
+  }
+}
