@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * Quorum commit: pgbench TPC-B ({@code -c 8 -j 2 -T SECONDS}) against one Postgres 15 server (Debian's
  * postgresql-15: pg_receivewal only streams from its own major version) with
  * (a) ArgonDB's three safekeepers, {@code ANY 2}; (b) three {@code pg_receivewal --synchronous},
- * {@code ANY 2}, Postgres's own tool with the same durability; (c) no synchronous standby.
+ * {@code ANY 2}, Postgres's own tool with the same durability (a replication slot each, as the
+ * safekeepers); (c) no synchronous standby.
  * Same install, data and settings for all three; prints TPS and the ratios a/b and a/c.
  *
  * <p>Usage: {@code load-tests/run quorum-commit [SECONDS]} (default 30).
@@ -99,8 +100,12 @@ public final class QuorumCommitBenchmark {
     try {
       for (int i = 1; i <= 3; i++) {
         Path dir = Files.createDirectories(root.resolve("receivewal" + i));
+        // A slot each, as the safekeepers have: the same promise (the server keeps WAL until it is received)
+        // and the same walsender work per status update.
+        sql(url, "SELECT pg_create_physical_replication_slot('rw" + i + "', true)");
         ProcessBuilder builder = new ProcessBuilder(PG15.resolve("pg_receivewal").toString(), "-h", "127.0.0.1",
-            "-p", "" + port, "-U", "repl", "-D", dir.toString(), "--synchronous", "-n", "--no-password")
+            "-p", "" + port, "-U", "repl", "-D", dir.toString(), "--slot=rw" + i, "--synchronous", "-n",
+            "--no-password")
             .redirectErrorStream(true).redirectOutput(root.resolve("receivewal" + i + ".log").toFile());
         builder.environment().put("PGPASSWORD", PASSWORD);
         builder.environment().put("PGAPPNAME", "rw" + i);
@@ -110,7 +115,13 @@ public final class QuorumCommitBenchmark {
       return pgbench(port, seconds, "pg_receivewal x3, ANY 2");
     } finally {
       setStandbys(url, "", 0);
-      receivers.forEach(Process::destroy);
+      for (Process receiver : receivers) {
+        receiver.destroy();
+        receiver.waitFor();
+      }
+      for (int i = 1; i <= 3; i++) {
+        sql(url, "SELECT pg_drop_replication_slot('rw" + i + "')"); // so it holds no WAL during the next run
+      }
     }
   }
 
