@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * Quorum commit: pgbench TPC-B ({@code -c 8 -j 2 -T SECONDS}) against one Postgres 15 server (Debian's
  * postgresql-15: pg_receivewal only streams from its own major version) with
  * (a) ArgonDB's three safekeepers, {@code ANY 2}; (b) three {@code pg_receivewal --synchronous},
- * {@code ANY 2}, Postgres's own tool with the same durability; (c) no synchronous standby.
+ * {@code ANY 2}, Postgres's own tool with the same durability (a replication slot each, as the
+ * safekeepers); (c) no synchronous standby.
  * Same install, data and settings for all three; prints TPS and the ratios a/b and a/c.
  *
  * <p>Usage: {@code load-tests/run quorum-commit [SECONDS]} (default 30).
@@ -68,33 +69,43 @@ public final class QuorumCommitBenchmark {
       System.err.println("pgbench -i -s 10 ...");
       run(List.of("pgbench", "-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", "" + port, "-U", USER, "postgres"));
 
-      double none = pgbench(port, seconds, "no synchronous standby");
-      double receivewal = withReceivewal(url, port, root, seconds);
-      double safekeepers = withSafekeepers(vertx, url, port, root, seconds);
+      Run none = pgbench(port, seconds, "no synchronous standby");
+      Run receivewal = withReceivewal(url, port, root, seconds);
+      Run safekeepers = withSafekeepers(vertx, url, port, root, seconds);
 
       System.out.println();
       System.out.printf("pgbench TPC-B -c 8 -j 2 -T %d, Postgres 15 (Debian), fsync on, 2 cores shared by all%n", seconds);
       System.out.println("Baseline (b): three pg_receivewal --synchronous, synchronous_standby_names = ANY 2");
       System.out.println();
-      System.out.printf("%-52s %10s %8s %8s%n", "configuration", "TPS", "/b", "/c");
-      System.out.printf("%-52s %10.0f %7.2fx %7.2fx%n", "(a) ArgonDB safekeepers sk1..sk3, ANY 2", safekeepers,
-          safekeepers / receivewal, safekeepers / none);
-      System.out.printf("%-52s %10.0f %7.2fx %7.2fx%n", "(b) pg_receivewal --synchronous x3, ANY 2", receivewal, 1.0,
-          receivewal / none);
-      System.out.printf("%-52s %10.0f %7.2fx %7.2fx%n", "(c) no synchronous standby", none, none / receivewal, 1.0);
+      System.out.printf("%-52s %10s %8s %8s %10s %8s%n", "configuration", "TPS", "/b", "/c", "WAL B/tx", "FPI/tx");
+      print("(a) ArgonDB safekeepers sk1..sk3, ANY 2", safekeepers, receivewal, none);
+      print("(b) pg_receivewal --synchronous x3, ANY 2", receivewal, receivewal, none);
+      print("(c) no synchronous standby", none, receivewal, none);
     } finally {
       vertx.close().await();
       server.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(60));
     }
   }
 
-  private static double withReceivewal(String url, int port, Path root, int seconds) throws Exception {
+  /** One measured pgbench run: its TPS, and the WAL it made (bytes, full-page images) per transaction. */
+  private record Run(double tps, double walBytesPerTx, double fpiPerTx) {}
+
+  private static void print(String label, Run run, Run b, Run c) {
+    System.out.printf("%-52s %10.0f %7.2fx %7.2fx %10.0f %8.3f%n", label, run.tps(), run.tps() / b.tps(),
+        run.tps() / c.tps(), run.walBytesPerTx(), run.fpiPerTx());
+  }
+
+  private static Run withReceivewal(String url, int port, Path root, int seconds) throws Exception {
     List<Process> receivers = new ArrayList<>();
     try {
       for (int i = 1; i <= 3; i++) {
         Path dir = Files.createDirectories(root.resolve("receivewal" + i));
+        // A slot each, as the safekeepers have: the same promise (the server keeps WAL until it is received)
+        // and the same walsender work per status update.
+        sql(url, "SELECT pg_create_physical_replication_slot('rw" + i + "', true)");
         ProcessBuilder builder = new ProcessBuilder(PG15.resolve("pg_receivewal").toString(), "-h", "127.0.0.1",
-            "-p", "" + port, "-U", "repl", "-D", dir.toString(), "--synchronous", "-n", "--no-password")
+            "-p", "" + port, "-U", "repl", "-D", dir.toString(), "--slot=rw" + i, "--synchronous", "-n",
+            "--no-password")
             .redirectErrorStream(true).redirectOutput(root.resolve("receivewal" + i + ".log").toFile());
         builder.environment().put("PGPASSWORD", PASSWORD);
         builder.environment().put("PGAPPNAME", "rw" + i);
@@ -104,14 +115,19 @@ public final class QuorumCommitBenchmark {
       return pgbench(port, seconds, "pg_receivewal x3, ANY 2");
     } finally {
       setStandbys(url, "", 0);
-      receivers.forEach(Process::destroy);
+      for (Process receiver : receivers) {
+        receiver.destroy();
+        receiver.waitFor();
+      }
+      for (int i = 1; i <= 3; i++) {
+        sql(url, "SELECT pg_drop_replication_slot('rw" + i + "')"); // so it holds no WAL during the next run
+      }
     }
   }
 
-  private static double withSafekeepers(Vertx vertx, String url, int port, Path root, int seconds) throws Exception {
+  private static Run withSafekeepers(Vertx vertx, String url, int port, Path root, int seconds) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     List<String> ids = List.of("sk1", "sk2", "sk3");
-    sql(url, "CHECKPOINT");
     long start;
     try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
          ResultSet rs = c.createStatement().executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
@@ -154,19 +170,37 @@ public final class QuorumCommitBenchmark {
     throw new IllegalStateException("only some standbys stream for " + names);
   }
 
-  /** Warm-up (JIT, caches) then the measured run: every configuration gets the same. */
-  private static double pgbench(int port, int seconds, String label) throws Exception {
+  /**
+   * Warm-up (JIT, caches) then the measured run: every configuration gets the same. No configuration may
+   * start with a CHECKPOINT of its own: the first change of each page after a checkpoint writes a full-page
+   * image into the WAL, so the run after it streams several times more WAL per transaction (the WAL and
+   * FPI columns show that the three runs did the same work).
+   */
+  private static Run pgbench(int port, int seconds, String label) throws Exception {
     System.err.println("pgbench warm-up " + WARMUP_SECONDS + " s: " + label + " ...");
     run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + WARMUP_SECONDS, "-h", "127.0.0.1",
         "-p", "" + port, "-U", USER, "postgres"));
     System.err.println("pgbench " + seconds + " s: " + label + " ...");
+    long[] walBefore = walStats(port);
     String output = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + seconds, "-h", "127.0.0.1",
         "-p", "" + port, "-U", USER, "postgres"));
+    long[] walAfter = walStats(port);
     Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
     if (!tps.find()) {
       throw new IllegalStateException("pgbench printed no TPS: " + output);
     }
-    return Double.parseDouble(tps.group(1));
+    Matcher count = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(output);
+    double transactions = count.find() ? Double.parseDouble(count.group(1)) : Double.NaN;
+    return new Run(Double.parseDouble(tps.group(1)), (walAfter[0] - walBefore[0]) / transactions,
+        (walAfter[1] - walBefore[1]) / transactions);
+  }
+
+  private static long[] walStats(int port) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, PASSWORD);
+         ResultSet rs = c.createStatement().executeQuery("SELECT wal_bytes::bigint, wal_fpi FROM pg_stat_wal")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
   }
 
   private static String run(List<String> command) throws Exception {

@@ -19,6 +19,8 @@ public final class SafekeeperMetrics {
   private final Timer fsyncs;
   private final Map<TimelineKey, AtomicLong> connected = new ConcurrentHashMap<>();
   private final Map<TimelineKey, AtomicLong> lag = new ConcurrentHashMap<>();
+  /** Looked up per WAL message, so kept rather than registered again (which builds and hashes its id). */
+  private final Map<TimelineKey, Counter> receivedBytes = new ConcurrentHashMap<>();
 
   public SafekeeperMetrics(MeterRegistry registry, String safekeeperId) {
     this.registry = registry;
@@ -50,7 +52,8 @@ public final class SafekeeperMetrics {
   }
 
   public void received(TimelineKey key, long bytes) {
-    Counter.builder("argon_safekeeper_received_bytes_total").tags(tags(key)).register(registry).increment(bytes);
+    receivedBytes.computeIfAbsent(key, k -> Counter.builder("argon_safekeeper_received_bytes_total").tags(tags(k))
+        .register(registry)).increment(bytes);
   }
 
   public void fsync(long nanos) {

@@ -13,6 +13,7 @@ import dev.argondb.safekeeper.replication.ReplicationListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -155,9 +156,11 @@ public final class WalReceiver implements ReplicationListener {
       corrupt("WAL arrived at " + Lsn.format(walStart) + ", expected " + Lsn.format(received));
       return;
     }
+    // One copy out of the message, shared by the check and the writer (the decoder reads a duplicate).
+    ByteBuffer wal = ByteBuffer.wrap(data.getBytes());
     try {
       // Checked before it is stored: a corrupt record never reaches the disk whole.
-      decoder.feed(walStart, java.nio.ByteBuffer.wrap(data.getBytes()), record -> { });
+      decoder.feed(walStart, wal.duplicate(), record -> { });
     } catch (WalFormatException e) {
       corrupt(e.getMessage());
       return;
@@ -166,7 +169,7 @@ public final class WalReceiver implements ReplicationListener {
     metrics.received(timeline.key, data.length());
     long recordEnd = decoder.lastRecordEnd();
     ReplicationConnection current = connection;
-    timeline.writer.append(walStart, data).onSuccess(flushed -> {
+    timeline.writer.append(walStart, wal).onSuccess(flushed -> {
       // Acknowledge only what is fsynced: the writer completes this future after its fsync.
       metrics.lag(timeline.key, Math.max(0, walEnd - flushed));
       if (current == connection && !stopped && flushed > lastAcked) {

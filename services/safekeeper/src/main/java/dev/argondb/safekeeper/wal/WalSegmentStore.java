@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The WAL segment files of one timeline: positional writes and reads by LSN across 16 MB segments,
  * fsync, truncation, and recovery of the WAL's end. Segments are created whole and zero-filled, as
  * Postgres creates them, so a reader can always tell written WAL from never-written space.
- * Blocking and not thread-safe: use it from one worker at a time (the timeline's {@link WalWriter}).
+ * Blocking. Writes, syncs and truncation come from one thread at a time (the timeline's
+ * {@link WalWriter}); reads may come from any thread meanwhile (WAL serving).
  */
 public final class WalSegmentStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WalSegmentStore.class);
@@ -92,22 +93,32 @@ public final class WalSegmentStore implements AutoCloseable {
     return out;
   }
 
-  /** Fills {@code target} (position to limit) with the WAL starting at {@code start}. */
+  /**
+   * Fills {@code target} (position to limit) with the WAL starting at {@code start}. Safe from any
+   * thread while the writer works: each read opens its own handle, so it shares no state with the
+   * writer's channel cache (an access-ordered map that every lookup changes, whose eviction closes
+   * channels).
+   */
   public void readInto(long start, ByteBuffer target) throws IOException {
     long at = start;
     while (target.hasRemaining()) {
       long segNo = WalSegments.segmentNumber(at);
       int offset = WalSegments.segmentOffset(at);
       int n = Math.min(target.remaining(), WalSegments.SEGMENT_SIZE - offset);
-      FileChannel ch = channel(segNo, false);
-      ByteBuffer part = target.slice(target.position(), n);
-      long pos = offset;
-      while (part.hasRemaining()) {
-        int got = ch.read(part, pos);
-        if (got < 0) {
-          throw new IOException("segment " + dir.segmentFile(segNo) + " is shorter than a whole segment");
+      Path file = dir.segmentFile(segNo);
+      if (!Files.exists(file)) {
+        throw new NoSuchFileException(file.toString(), null, "no WAL segment " + Lsn.format(WalSegments.segmentStart(segNo)));
+      }
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        ByteBuffer part = target.slice(target.position(), n);
+        long pos = offset;
+        while (part.hasRemaining()) {
+          int got = ch.read(part, pos);
+          if (got < 0) {
+            throw new IOException("segment " + file + " is shorter than a whole segment");
+          }
+          pos += got;
         }
-        pos += got;
       }
       target.position(target.position() + n);
       at += n;

@@ -6,24 +6,28 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
 /**
  * Group commit for one timeline's WAL (the BookKeeper journal pattern). {@link #append} is called
- * on the event loop and only queues; one step at a time runs on a worker thread, writes every chunk
- * queued so far and then fsyncs once. Only after that fsync returns are the batch's futures
- * completed with the new flush LSN and the {@link FlushListener} told, so an acknowledgement never
- * precedes durability. Chunks appended while an fsync runs form the next batch, which is how a
- * slow disk turns into larger batches instead of a longer queue of fsyncs.
+ * on the event loop and only queues; the timeline's own writer thread ({@link WalWriterThread}) loops:
+ * take every chunk queued so far, write them, fsync once, post the acknowledgements to the event loop,
+ * and go straight on with what arrived meanwhile. Only after that fsync returned are the batch's
+ * futures completed with the new flush LSN and the {@link FlushListener} told, so an acknowledgement
+ * never precedes durability. Chunks appended while an fsync runs form the next batch, which is how a
+ * slow disk turns into larger batches instead of a longer queue of fsyncs. The writer thread never
+ * waits for the event loop: the next fsync starts while the previous batch's acks are on their way,
+ * instead of after two thread hops (worker to event loop to worker) as with one blocking task per batch.
  *
  * <p>Appends must be contiguous: each starts where the previous one ended. To rewrite WAL (a new
- * term cutting a divergent tail) truncate the {@link WalSegmentStore} and create a new writer.
- * After a failed write or fsync the writer fails every pending and later append: what reached the
- * disk is unknown, so the timeline must be reopened and its end recovered with
- * {@link WalSegmentStore#findEnd}.
+ * term cutting a divergent tail) use {@link #truncateAfter}. After a failed write or fsync the
+ * writer fails every pending and later append: what reached the disk is unknown, so the WAL's end
+ * must be recovered ({@link WalSegmentStore#findEnd}) and cut there before writing again.
  *
  * <p>Create it and use it on one Vert.x context (the timeline's event loop); callbacks run there.
  */
@@ -34,18 +38,25 @@ public final class WalWriter {
     void onFlushed(long flushLsn);
   }
 
-  private record Pending(long lsn, Buffer data, Promise<Long> promise) {}
+  private record Pending(long lsn, ByteBuffer data, Promise<Long> promise) {}
 
   private final Context context;
   private final WalSegmentStore store;
   private final WalSync sync;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final ExecutorService thread;
+  /** Handed from the event loop to the writer thread. */
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  /** Whether a drain task is scheduled or running on the writer thread. */
+  private final AtomicBoolean draining = new AtomicBoolean();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private FlushListener listener = lsn -> { };
-  private LongConsumer fsyncLatencyNanos = nanos -> { };
-  private boolean inFlight;
-  private Throwable failure;
+  private volatile LongConsumer fsyncLatencyNanos = nanos -> { };
+  // Event-loop state.
   private long endLsn;
+  private int unacknowledged;
+  private Throwable failure;
+  // Writer-thread state: once a write or fsync failed, nothing more is written until a truncation.
+  private Throwable broken;
   private volatile long flushLsn;
   private volatile long batches;
   private volatile long bytes;
@@ -60,6 +71,8 @@ public final class WalWriter {
     this.context = context;
     this.store = store;
     this.sync = sync;
+    this.thread = WalWriterThread.create("wal-writer-" + store.directory().tenantId() + "/"
+        + store.directory().timelineId());
     this.endLsn = startLsn;
     this.flushLsn = startLsn;
   }
@@ -69,7 +82,7 @@ public final class WalWriter {
     return this;
   }
 
-  /** Receives each fsync's duration in nanoseconds, on the worker thread (e.g. a Micrometer timer). */
+  /** Receives each fsync's duration in nanoseconds, on the writer thread (e.g. a Micrometer timer). */
   public WalWriter fsyncLatencyHook(LongConsumer hook) {
     this.fsyncLatencyNanos = hook;
     return this;
@@ -80,6 +93,14 @@ public final class WalWriter {
    * with the flush LSN (at least {@code lsn + data.length()}) once the data is fsynced.
    */
   public Future<Long> append(long lsn, Buffer data) {
+    return append(lsn, ByteBuffer.wrap(data.getBytes()));
+  }
+
+  /**
+   * As {@link #append(long, Buffer)}, for bytes position to limit of {@code data}, which the writer
+   * then owns: the caller must not change them until the future completes.
+   */
+  public Future<Long> append(long lsn, ByteBuffer data) {
     if (failure != null) {
       return Future.failedFuture(new IllegalStateException("WAL writer failed earlier", failure));
     }
@@ -88,10 +109,11 @@ public final class WalWriter {
           + " but the WAL ends at " + Lsn.format(endLsn) + (Lsn.compare(lsn, endLsn) > 0 ? ": a gap" : ": an overlap")));
     }
     Promise<Long> promise = Promise.promise();
+    endLsn += data.remaining();
+    unacknowledged++;
     queue.add(new Pending(lsn, data, promise));
-    endLsn += data.length();
-    if (!inFlight) {
-      startBatch();
+    if (draining.compareAndSet(false, true)) {
+      thread.execute(this::drain);
     }
     return promise.future();
   }
@@ -111,9 +133,9 @@ public final class WalWriter {
     return endLsn - flushLsn;
   }
 
-  /** Completes once nothing is queued or being written. */
+  /** Completes once every append so far was acknowledged or failed. */
   public Future<Void> whenIdle() {
-    if (!inFlight && queue.isEmpty()) {
+    if (unacknowledged == 0) {
       return Future.succeededFuture();
     }
     Promise<Void> idle = Promise.promise();
@@ -127,20 +149,29 @@ public final class WalWriter {
    * record. Call when idle; also clears an earlier failure, since the end is known again.
    */
   public Future<Void> truncateAfter(long lsn) {
-    if (inFlight || !queue.isEmpty()) {
+    if (unacknowledged > 0) {
       return Future.failedFuture(new IllegalStateException("truncate while WAL is being written"));
     }
     if (lsn == endLsn && failure == null) {
       return Future.succeededFuture();
     }
-    return context.<Void>executeBlocking(() -> {
-      store.truncateAfter(lsn);
-      return null;
-    }).onSuccess(done -> {
-      endLsn = lsn;
-      flushLsn = lsn;
-      failure = null;
+    Promise<Void> truncated = Promise.promise();
+    // On the writer thread: the store is used by one thread at a time, and `broken` belongs to it.
+    thread.execute(() -> {
+      try {
+        store.truncateAfter(lsn);
+        broken = null;
+        context.runOnContext(v -> {
+          endLsn = lsn;
+          flushLsn = lsn;
+          failure = null;
+          truncated.complete();
+        });
+      } catch (Throwable e) {
+        context.runOnContext(v -> truncated.fail(e));
+      }
     });
+    return truncated.future();
   }
 
   public long batches() {
@@ -155,59 +186,80 @@ public final class WalWriter {
     return fsyncs;
   }
 
-  private void startBatch() {
-    List<Pending> batch = new ArrayList<>(queue);
-    queue.clear();
-    inFlight = true;
-    long batchEnd = endLsn;
-    context.executeBlocking(() -> {
-      long written = 0;
-      for (Pending p : batch) {
-        ByteBuffer data = ByteBuffer.wrap(p.data().getBytes());
-        written += data.remaining();
-        store.write(p.lsn(), data);
+  /** Writer thread: batch after batch until the queue is empty. */
+  private void drain() {
+    while (true) {
+      List<Pending> batch = new ArrayList<>();
+      for (Pending p; (p = queue.poll()) != null; ) {
+        batch.add(p);
       }
-      long started = System.nanoTime();
-      sync.fsync();
-      fsyncLatencyNanos.accept(System.nanoTime() - started);
-      return written;
-    }, false).onComplete(result -> {
-      inFlight = false;
-      if (result.failed()) {
-        fail(batch, result.cause());
-        return;
+      if (batch.isEmpty()) {
+        draining.set(false);
+        // An append may have queued after the poll but seen `draining` still set: take it too.
+        if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+          return;
+        }
+        continue;
       }
-      batches++;
-      fsyncs++;
-      bytes += result.result();
-      flushLsn = batchEnd;
-      for (Pending p : batch) {
-        p.promise().complete(batchEnd);
+      if (broken != null) {
+        Throwable cause = broken;
+        context.runOnContext(v -> failed(batch, cause));
+        continue;
       }
-      listener.onFlushed(batchEnd);
-      if (!queue.isEmpty()) {
-        startBatch();
-      } else {
-        notifyIdle();
+      try {
+        long batchEnd = writeAndSync(batch);
+        context.runOnContext(v -> flushed(batch, batchEnd));
+      } catch (Throwable e) {
+        broken = e;
+        context.runOnContext(v -> failed(batch, e));
       }
-    });
+    }
   }
 
-  private void fail(List<Pending> batch, Throwable cause) {
-    failure = cause;
+  /** Writer thread: writes the batch, fsyncs once, and returns the new flush LSN. */
+  private long writeAndSync(List<Pending> batch) throws Exception {
+    long written = 0;
+    Pending last = batch.get(batch.size() - 1);
+    long batchEnd = last.lsn() + last.data().remaining();
+    for (Pending p : batch) {
+      written += p.data().remaining();
+      store.write(p.lsn(), p.data());
+    }
+    long started = System.nanoTime();
+    sync.fsync();
+    fsyncLatencyNanos.accept(System.nanoTime() - started);
+    bytes += written;
+    batches++;
+    fsyncs++;
+    flushLsn = batchEnd; // durable now: readers (WAL serving) may see it before the acks go out
+    return batchEnd;
+  }
+
+  /** Event loop: the batch is durable. */
+  private void flushed(List<Pending> batch, long batchEnd) {
+    for (Pending p : batch) {
+      p.promise().complete(batchEnd);
+    }
+    listener.onFlushed(batchEnd);
+    settled(batch.size());
+  }
+
+  private void failed(List<Pending> batch, Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+    }
     for (Pending p : batch) {
       p.promise().fail(cause);
     }
-    for (Pending p : queue) {
-      p.promise().fail(new IllegalStateException("WAL writer failed", cause));
-    }
-    queue.clear();
-    notifyIdle();
+    settled(batch.size());
   }
 
-  private void notifyIdle() {
-    List<Promise<Void>> waiters = new ArrayList<>(idleWaiters);
-    idleWaiters.clear();
-    waiters.forEach(Promise::tryComplete);
+  private void settled(int appends) {
+    unacknowledged -= appends;
+    if (unacknowledged == 0 && !idleWaiters.isEmpty()) {
+      List<Promise<Void>> waiters = new ArrayList<>(idleWaiters);
+      idleWaiters.clear();
+      waiters.forEach(Promise::tryComplete);
+    }
   }
 }
