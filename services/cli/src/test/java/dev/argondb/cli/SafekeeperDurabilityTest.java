@@ -202,12 +202,13 @@ class SafekeeperDurabilityTest {
       c.createStatement().execute("CREATE TABLE f(v int); INSERT INTO f VALUES (1)");
       TimelineState current = state("sk1", timelineId);
       long staleTerm = current.term();
-      // Another compute was elected under a higher term on every safekeeper.
+      // Another compute was elected under a higher term on every safekeeper (a lagging one copies from sk1).
       List<TermStart> history = new ArrayList<>(current.termHistory());
       history.add(new TermStart(staleTerm + 1, current.flushLsn()));
       for (String sk : List.of("sk1", "sk2", "sk3")) {
         Bus.request(stack.vertx().eventBus(), BusAddresses.safekeeperPrepareTerm(sk), new PrepareTerm(tenant,
-            timelineId, staleTerm + 1, history, current.flushLsn(), current.startLsn(), null), TimelineState.class,
+            timelineId, staleTerm + 1, history, current.flushLsn(), current.startLsn(),
+            stack.safekeepers().ref("sk1")), TimelineState.class,
             10_000).await();
       }
       ExecutorService pool = Executors.newSingleThreadExecutor();
