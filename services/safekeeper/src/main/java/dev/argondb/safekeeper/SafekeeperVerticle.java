@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SafekeeperVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SafekeeperVerticle.class);
+  /** How often every flush position is announced again, for peers that missed the changes. */
+  private static final long FLUSH_ANNOUNCE_MILLIS = 1_000;
 
   private final SafekeeperConfig config;
   private final TimelineRegistry registry;
@@ -64,7 +66,10 @@ public final class SafekeeperVerticle extends VerticleBase {
               bus.<SafekeeperFlushed>consumer(BusAddresses.SAFEKEEPER_FLUSHED,
                   m -> operations.peerFlushed(m.body())).completion());
         })
-        .onSuccess(ready -> bus.publish(BusAddresses.SAFEKEEPER_STARTED, new SafekeeperStarted(self)));
+        .onSuccess(ready -> {
+          bus.publish(BusAddresses.SAFEKEEPER_STARTED, new SafekeeperStarted(self));
+          vertx.setPeriodic(FLUSH_ANNOUNCE_MILLIS, timer -> operations.gossipAll());
+        });
   }
 
   @Override

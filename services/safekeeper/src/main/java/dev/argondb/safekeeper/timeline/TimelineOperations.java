@@ -191,6 +191,19 @@ public final class TimelineOperations {
   }
 
   /** Tells every safekeeper (this one too) how far this one has fsynced; batched per interval. */
+  /**
+   * Tells every safekeeper again how far each of this one's timelines is fsynced: flush changes are
+   * announced as they happen, but a safekeeper that just (re)started missed them and would otherwise
+   * learn the commit LSN only at the next write.
+   */
+  public void gossipAll() {
+    for (SafekeeperTimeline timeline : registry.all()) {
+      if (timeline.recordFlushLsn > 0) {
+        gossip(timeline);
+      }
+    }
+  }
+
   private void gossip(SafekeeperTimeline timeline) {
     if (gossipPending.put(timeline.key, Boolean.TRUE) != null) {
       return;
