@@ -68,4 +68,7 @@ public final class BusAddresses {
 
   /** Request {@link PageserverLsnForTime}, reply {@link PageserverLsnAtTime}. Served by the pageserver. */
   public static final String PAGESERVER_LSN_FOR_TIME = "argon.pageserver.timeline.lsn-for-time";
+
+  /** Request {@link PageserverDeleteTimeline}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
+  public static final String PAGESERVER_DELETE_TIMELINE = "argon.pageserver.timeline.delete";
 }

@@ -17,7 +17,8 @@ public final class BusCodecs {
       RoleVerifierLookup.class, RoleVerifier.class,
       SyncComputeRoles.class, ComputeRolesSynced.class,
       PageserverCreateTimeline.class, PageserverGetTimeline.class, PageserverTimelineInfo.class,
-      PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class);
+      PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class,
+      PageserverDeleteTimeline.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

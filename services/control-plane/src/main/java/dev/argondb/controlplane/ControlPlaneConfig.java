@@ -1,5 +1,6 @@
 package dev.argondb.controlplane;
 
+import dev.argondb.bus.PageserverRef;
 import dev.argondb.bus.SafekeeperRef;
 import java.util.List;
 
@@ -15,10 +16,13 @@ import java.util.List;
  * @param computeStartTimeoutMillis how long a wake waits for the compute agent to start a compute
  * @param safekeepers the safekeepers that keep every timeline's WAL; empty: computes keep WAL locally
  * @param walQuorum how many safekeepers must fsync WAL before a COMMIT returns
+ * @param pageserver where timelines and basebackups live; null: each compute keeps its own data directory
+ *     (no branches)
  */
 public record ControlPlaneConfig(String httpHost, int httpPort, String databaseUrl, int defaultSuspendTimeoutSeconds,
                                  long idleCheckIntervalMillis, long computeStartTimeoutMillis,
-                                 List<SafekeeperRef> safekeepers, int walQuorum) {
+                                 List<SafekeeperRef> safekeepers, int walQuorum,
+                                 PageserverRef pageserver) {
 
   public static final String DEFAULT_DATABASE_URL = "postgresql://argon:argon@127.0.0.1:5432/argon_control_plane";
 
@@ -43,32 +47,38 @@ public record ControlPlaneConfig(String httpHost, int httpPort, String databaseU
 
   /** The local stack's settings. */
   public static ControlPlaneConfig defaults() {
-    return new ControlPlaneConfig("127.0.0.1", 9700, DEFAULT_DATABASE_URL, 300, 1000, 60_000, List.of(), 0);
+    return new ControlPlaneConfig("127.0.0.1", 9700, DEFAULT_DATABASE_URL, 300, 1000, 60_000, List.of(), 0, null);
   }
 
   public ControlPlaneConfig withHttpPort(int port) {
     return new ControlPlaneConfig(httpHost, port, databaseUrl, defaultSuspendTimeoutSeconds, idleCheckIntervalMillis,
-        computeStartTimeoutMillis, safekeepers, walQuorum);
+        computeStartTimeoutMillis, safekeepers, walQuorum, pageserver);
   }
 
   public ControlPlaneConfig withDatabaseUrl(String url) {
     return new ControlPlaneConfig(httpHost, httpPort, url, defaultSuspendTimeoutSeconds, idleCheckIntervalMillis,
-        computeStartTimeoutMillis, safekeepers, walQuorum);
+        computeStartTimeoutMillis, safekeepers, walQuorum, pageserver);
   }
 
   public ControlPlaneConfig withIdlePolicy(int suspendTimeoutSeconds, long checkIntervalMillis) {
     return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, suspendTimeoutSeconds, checkIntervalMillis,
-        computeStartTimeoutMillis, safekeepers, walQuorum);
+        computeStartTimeoutMillis, safekeepers, walQuorum, pageserver);
   }
 
   public ControlPlaneConfig withComputeStartTimeoutMillis(long timeoutMillis) {
     return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, defaultSuspendTimeoutSeconds,
-        idleCheckIntervalMillis, timeoutMillis, safekeepers, walQuorum);
+        idleCheckIntervalMillis, timeoutMillis, safekeepers, walQuorum, pageserver);
   }
 
   /** Safekeepers that keep WAL durable: a COMMIT returns once {@code quorum} of them fsynced it. */
   public ControlPlaneConfig withSafekeepers(List<SafekeeperRef> refs, int quorum) {
     return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, defaultSuspendTimeoutSeconds,
-        idleCheckIntervalMillis, computeStartTimeoutMillis, refs, quorum);
+        idleCheckIntervalMillis, computeStartTimeoutMillis, refs, quorum, pageserver);
+  }
+
+  /** The pageserver that keeps timelines: computes start from its basebackups, branches are created on it. */
+  public ControlPlaneConfig withPageserver(PageserverRef ref) {
+    return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, defaultSuspendTimeoutSeconds,
+        idleCheckIntervalMillis, computeStartTimeoutMillis, safekeepers, walQuorum, ref);
   }
 }

@@ -31,7 +31,9 @@ public final class ControlPlaneRole implements ServiceRole<ControlPlaneConfig, C
         .put("idle_check_interval_millis", config.idleCheckIntervalMillis())
         .put("compute_start_timeout_millis", config.computeStartTimeoutMillis())
         .put("safekeepers", safekeepersJson(config.safekeepers()))
-        .put("wal_quorum", config.walQuorum());
+        .put("wal_quorum", config.walQuorum())
+        .put("pageserver", config.pageserver() == null ? null : new JsonObject()
+            .put("host", config.pageserver().host()).put("grpc_port", config.pageserver().grpcPort()));
   }
 
   /** Each safekeeper as {@code {"id", "host", "grpc_port"}}. */
@@ -51,12 +53,16 @@ public final class ControlPlaneRole implements ServiceRole<ControlPlaneConfig, C
     return refs;
   }
 
+  private static dev.argondb.bus.PageserverRef pageserver(JsonObject ref) {
+    return ref == null ? null : new dev.argondb.bus.PageserverRef(ref.getString("host"), ref.getInteger("grpc_port"));
+  }
+
   @Override
   public ControlPlaneConfig fromJson(JsonObject s) {
     return new ControlPlaneConfig(s.getString("http_host"), s.getInteger("http_port"), s.getString("database_url"),
         s.getInteger("default_suspend_timeout_seconds"), s.getLong("idle_check_interval_millis"),
         s.getLong("compute_start_timeout_millis"), safekeepers(s.getJsonArray("safekeepers")),
-        s.getInteger("wal_quorum"));
+        s.getInteger("wal_quorum"), pageserver(s.getJsonObject("pageserver")));
   }
 
   @Override

@@ -72,7 +72,7 @@ class ComputeAgentTest {
   private static ComputeStarted start(String endpointId) {
     return Bus.request(vertx.eventBus(), BusAddresses.COMPUTE_START,
         new StartCompute(endpointId, endpointId + "-name", "t1", "tl1",
-            List.of(new RoleSpec(RoleSync.ADMIN_ROLE, verifier)), null), ComputeStarted.class, 60_000).await();
+            List.of(new RoleSpec(RoleSync.ADMIN_ROLE, verifier)), null, null), ComputeStarted.class, 60_000).await();
   }
 
   private static ComputeStopped stop(String endpointId, boolean onlyIfIdle) {

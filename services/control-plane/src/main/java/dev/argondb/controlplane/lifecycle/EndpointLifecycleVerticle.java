@@ -153,7 +153,7 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         .compose(stored -> roles.specsOfTenant(endpoint.tenantId()))
         .compose(roleSpecs -> planWal(endpoint).compose(plan -> Bus.request(vertx.eventBus(),
                 BusAddresses.COMPUTE_START, new StartCompute(endpoint.id(), endpoint.name(), endpoint.tenantId(),
-                    endpoint.timelineId(), roleSpecs, plan == null ? null : plan.source()),
+                    endpoint.timelineId(), roleSpecs, plan == null ? null : plan.source(), null),
                 ComputeStarted.class, computeTimeoutMillis)
             .compose(started -> followCompute(endpoint, plan, started).map(started))))
         .compose(started -> {

@@ -1,4 +1,4 @@
-package dev.argondb.pageserver.client;
+package dev.argondb.compute.basebackup;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.argondb.pageserver.client;
+package dev.argondb.compute.basebackup;
 
 import dev.argondb.bus.grpc.BasebackupRequest;
 import dev.argondb.bus.grpc.PageserverGrpcClient;
