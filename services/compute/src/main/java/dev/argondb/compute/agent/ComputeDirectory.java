@@ -17,7 +17,7 @@ import java.util.HexFormat;
  */
 final class ComputeDirectory {
   /** Bootstrap superuser the agent uses to manage the compute (create roles, check activity). */
-  static final String AGENT_USER = "argon_system";
+  static final String AGENT_USER = dev.argondb.bus.SystemRoles.AGENT_SUPERUSER;
 
   private final Path root;
 
