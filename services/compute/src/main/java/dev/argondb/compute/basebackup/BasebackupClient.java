@@ -3,25 +3,33 @@ package dev.argondb.compute.basebackup;
 import dev.argondb.bus.grpc.BasebackupRequest;
 import dev.argondb.bus.grpc.PageserverGrpcClient;
 import dev.argondb.bus.grpc.TarChunk;
+import dev.argondb.compute.postgres.PgFiles;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Fetches a basebackup over gRPC into a fresh data directory: chunks are appended to a tar file beside it
- * on a worker while the stream is paused (back-pressure to the pageserver), then the tar is unpacked and
- * removed. Completes with the LSN the data directory recovers to; fails with the pageserver's reason
- * (e.g. "LSN 0/1A2B3C8 is not a WAL record boundary ...") when it refuses.
+ * Fetches a basebackup over gRPC into a fresh data directory, unpacking while it arrives: the event loop hands
+ * each chunk to a {@link ChunkPipe} that a worker reads with {@link TarExtractor}; when the pipe holds
+ * {@link #PIPE_HIGH_WATER} bytes the gRPC response is paused until the worker has caught up (back-pressure to
+ * the pageserver), so no temporary tar is written and memory stays bounded. Completes with the LSN the data
+ * directory recovers to; fails with the pageserver's reason (e.g. "LSN 0/1A2B3C8 is not a WAL record boundary
+ * ...") when it refuses, and then leaves no data directory behind.
  */
 public final class BasebackupClient {
+  static final int PIPE_HIGH_WATER = 4 << 20;
+  static final int PIPE_LOW_WATER = 1 << 20;
+
   private final Vertx vertx;
   private final GrpcClient grpc;
 
@@ -32,63 +40,69 @@ public final class BasebackupClient {
 
   /** {@code lsn} 0 = the timeline's last ingested record end. {@code dataDir} must not exist yet. */
   public Future<Long> fetch(SocketAddress pageserver, String tenantId, String timelineId, long lsn, Path dataDir) {
-    Path tar = dataDir.resolveSibling(dataDir.getFileName() + ".basebackup.tar");
     BasebackupRequest request = BasebackupRequest.newBuilder().setTenantId(tenantId).setTimelineId(timelineId)
         .setLsn(lsn).build();
     return vertx.executeBlocking(() -> {
           if (Files.exists(dataDir)) {
             throw new IOException("data directory " + dataDir + " exists already");
           }
-          Files.createDirectories(dataDir.getParent());
-          return FileChannel.open(tar, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING);
+          Files.createDirectories(dataDir.toAbsolutePath().getParent());
+          return null;
         })
-        .compose(file -> grpc.request(pageserver, PageserverGrpcClient.GetBasebackup)
-            .compose(call -> call.send(request))
-            .compose(response -> receive(response, file))
-            .eventually(() -> vertx.executeBlocking(() -> {
-              file.close();
+        .compose(checked -> grpc.request(pageserver, PageserverGrpcClient.GetBasebackup)
+            .compose(call -> call.send(request).compose(response -> receive(call, response, dataDir)))
+            .recover(failure -> vertx.executeBlocking(() -> {
+              PgFiles.deleteRecursively(dataDir);
               return null;
-            })))
-        .compose(resolvedLsn -> vertx.executeBlocking(() -> {
-          TarExtractor.extract(tar, dataDir);
-          return resolvedLsn;
-        }))
-        .eventually(() -> vertx.executeBlocking(() -> Files.deleteIfExists(tar)));
+            }).transform(deleted -> Future.failedFuture(failure))));
   }
 
-  private Future<Long> receive(io.vertx.grpc.client.GrpcClientResponse<BasebackupRequest, TarChunk> response,
-                               FileChannel file) {
-    Promise<Long> done = Promise.promise();
-    if (response.status() != null && response.status() != GrpcStatus.OK) {
+  private Future<Long> receive(GrpcClientRequest<BasebackupRequest, TarChunk> call,
+                               GrpcClientResponse<BasebackupRequest, TarChunk> response, Path dataDir) {
+    if (refused(response)) {
       return Future.failedFuture(refusal(response));
     }
-    long[] lsn = {0};
+    Context context = vertx.getOrCreateContext();
+    ChunkPipe pipe = new ChunkPipe(PIPE_HIGH_WATER, PIPE_LOW_WATER, () -> context.runOnContext(v -> response.resume()));
+    AtomicLong lsn = new AtomicLong();
     response.handler(chunk -> {
-      lsn[0] = chunk.getLsn();
-      response.pause();
-      vertx.executeBlocking(() -> {
-        var bytes = chunk.getData().asReadOnlyByteBuffer();
-        while (bytes.hasRemaining()) {
-          file.write(bytes);
-        }
-        return null;
-      }).onSuccess(written -> response.resume()).onFailure(done::tryFail);
-    });
-    response.exceptionHandler(error -> done.tryFail(response.status() != null && response.status() != GrpcStatus.OK
-        ? refusal(response) : error));
-    response.endHandler(end -> vertx.executeBlocking(() -> null).onComplete(flushed -> {
-      // ordered after every chunk's write
-      if (response.status() != null && response.status() != GrpcStatus.OK) {
-        done.tryFail(refusal(response));
-      } else {
-        done.tryComplete(lsn[0]);
+      lsn.set(chunk.getLsn());
+      if (pipe.offer(chunk.getData().asReadOnlyByteBuffer())) {
+        response.pause();
       }
-    }));
-    return done.future();
+    });
+    response.exceptionHandler(error -> pipe.fail(refused(response) ? refusal(response)
+        : new IOException("basebackup stream failed: " + error.getMessage(), error)));
+    response.endHandler(end -> {
+      if (refused(response)) {
+        pipe.fail(refusal(response));
+      } else {
+        pipe.end();
+      }
+    });
+    // The worker reads to the stream's end, past the tar's end-of-archive blocks: the pageserver's status
+    // comes last, and only an OK status ends the pipe without an error.
+    return vertx.executeBlocking(() -> {
+      TarExtractor.extract(pipe, dataDir);
+      pipe.transferTo(OutputStream.nullOutputStream());
+      return lsn.get();
+    }, false).onFailure(failed -> {
+      pipe.abort();
+      context.runOnContext(v -> {
+        try {
+          call.cancel(); // stop the pageserver sending what nobody reads
+        } catch (IllegalStateException ended) {
+          // the stream had ended already
+        }
+      });
+    });
   }
 
-  private static IOException refusal(io.vertx.grpc.client.GrpcClientResponse<?, ?> response) {
+  private static boolean refused(GrpcClientResponse<?, ?> response) {
+    return response.status() != null && response.status() != GrpcStatus.OK;
+  }
+
+  private static IOException refusal(GrpcClientResponse<?, ?> response) {
     return new IOException("pageserver refused the basebackup (" + response.status() + "): " + response.statusMessage());
   }
 }

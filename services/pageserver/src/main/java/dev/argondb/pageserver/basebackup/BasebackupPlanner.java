@@ -20,9 +20,10 @@ import java.util.Set;
 /**
  * Decides what a basebackup of (timeline, LSN) holds, after checking the LSN: the newest image at or
  * below it (a branch's own, else its ancestor's at or below the branch point, and so on), its files but
- * pg_wal and the postmaster's, pg_control marked "in production" when the image was a clean shutdown (else
- * WAL after its checkpoint would be ignored), and pg_wal segments from the image's redo point to the LSN,
- * the last zero-padded after it: Postgres crash-recovers to exactly that LSN (DESIGN.md). Blocking.
+ * pg_wal and the postmaster's, pg_control marked "in production" (so WAL after its checkpoint is replayed and
+ * the data directory is fsynced before), and pg_wal segments from the image's redo point to the LSN, the last
+ * one cut at the end of the WAL page holding the LSN, zeros after it: Postgres crash-recovers to exactly that
+ * LSN (DESIGN.md). Blocking.
  */
 public final class BasebackupPlanner {
   private static final String CONTROL_FILE = "global/pg_control";
@@ -44,17 +45,44 @@ public final class BasebackupPlanner {
     Image image = imageFor(timeline, at);
     List<TarEntrySource> entries = new ArrayList<>();
     addImageFiles(image.dataDir(), entries);
-    ControlFile control = ControlFile.read(image.dataDir().resolve(CONTROL_FILE));
-    if (image.cleanShutdown()) {
-      control = control.withState(DbState.IN_PRODUCTION);
-    }
-    entries.add(TarEntries.bytes(CONTROL_FILE, control.bytes()));
+    entries.add(TarEntries.bytes(CONTROL_FILE, controlFileInProduction(image)));
     entries.add(TarEntries.directory(WAL_DIR + "/archive_status"));
-    WalView wal = WalView.of(timeline, at);
-    for (long seg = WalSegments.segmentNumber(image.redoLsn()); seg <= WalSegments.segmentNumber(at); seg++) {
-      entries.add(TarEntries.walSegment(seg, wal));
-    }
+    addWal(timeline, image, at, entries);
     return new BasebackupPlan(tenantId, timelineId, at, image, entries);
+  }
+
+  /**
+   * The image's pg_control marked "in production", whatever its state. A clean shutdown (state 1) must be, else
+   * Postgres ignores the WAL after its checkpoint. A redo run's "shut down in recovery" (state 2) crash-recovers
+   * either way, but only a state other than 1 and 2 makes Postgres fsync the whole data directory before replay
+   * (StartupXLOG: SyncDataDirectory, by recovery_init_sync_method). The compute's extractor fsyncs nothing and
+   * relies on exactly that: no file of a basebackup reaches a running compute without being made durable first.
+   */
+  static byte[] controlFileInProduction(Image image) throws IOException {
+    return ControlFile.read(image.dataDir().resolve(CONTROL_FILE)).withState(DbState.IN_PRODUCTION).bytes();
+  }
+
+  /**
+   * pg_wal from the segment of the image's redo point to the one holding {@code at}: whole segments, then the
+   * last one only up to the end of the XLOG page holding {@code at}. The WAL view reads zeros from {@code at}
+   * on, so that page ends in zeros and recovery stops exactly at {@code at}; the receiver extends the short
+   * segment with zeros to its full size (pageserver.proto). A fresh timeline's basebackup thus carries a few KB
+   * of WAL instead of a 16 MB segment of mostly zeros.
+   */
+  private static void addWal(Timeline timeline, Image image, long at, List<TarEntrySource> entries) {
+    WalView wal = WalView.of(timeline, at);
+    long last = WalSegments.segmentNumber(at);
+    for (long seg = WalSegments.segmentNumber(image.redoLsn()); seg < last; seg++) {
+      entries.add(TarEntries.walSegment(seg, WalSegments.SEGMENT_SIZE, wal));
+    }
+    entries.add(TarEntries.walSegment(last, lastSegmentBytes(at), wal));
+  }
+
+  /** Bytes of the segment holding {@code lsn} up to the end of its XLOG page (none past a page start). */
+  static int lastSegmentBytes(long lsn) {
+    int offset = WalSegments.segmentOffset(lsn);
+    int intoPage = offset % Lsn.PAGE_SIZE;
+    return intoPage == 0 ? offset : offset - intoPage + Lsn.PAGE_SIZE;
   }
 
   /** The newest image at or below {@code lsn} seen from {@code timeline}: its own, else its ancestors' up to the branch points. */

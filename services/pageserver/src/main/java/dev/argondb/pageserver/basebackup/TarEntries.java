@@ -82,8 +82,14 @@ final class TarEntries {
     };
   }
 
-  /** A whole pg_wal segment from the timeline's WAL view (zeros from its end LSN on). */
-  static TarEntrySource walSegment(long segNo, WalView wal) {
+  /**
+   * A pg_wal segment from the timeline's WAL view: its first {@code size} bytes (the whole segment, or for the
+   * last one up to the end of the XLOG page holding the basebackup's LSN); the receiver extends it with zeros.
+   */
+  static TarEntrySource walSegment(long segNo, int size, WalView wal) {
+    if (size < 0 || size > WalSegments.SEGMENT_SIZE) {
+      throw new IllegalArgumentException("a WAL segment entry of " + size + " bytes");
+    }
     String name = "pg_wal/" + WalSegments.fileName(segNo);
     long start = WalSegments.segmentStart(segNo);
     return new TarEntrySource() {
@@ -96,7 +102,7 @@ final class TarEntries {
       }
 
       public long size() {
-        return WalSegments.SEGMENT_SIZE;
+        return size;
       }
 
       public void read(long offset, ByteBuffer target) throws IOException {
