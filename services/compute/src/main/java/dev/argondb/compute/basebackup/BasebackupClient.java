@@ -103,6 +103,6 @@ public final class BasebackupClient {
   }
 
   private static IOException refusal(GrpcClientResponse<?, ?> response) {
-    return new IOException("pageserver refused the basebackup (" + response.status() + "): " + response.statusMessage());
+    return new IOException("pageserver refused the basebackup (" + response.status().name() + "): " + response.statusMessage());
   }
 }
