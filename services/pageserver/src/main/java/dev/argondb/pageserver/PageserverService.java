@@ -50,7 +50,8 @@ public final class PageserverService {
     }, false).compose(binaries -> {
       timelines.all().forEach(metrics::track);
       metrics.timelinesGauge(() -> timelines.all().size());
-      BasebackupService basebackups = new BasebackupService(vertx, new BasebackupPlanner(timelines), metrics);
+      BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
+          metrics, config.basebackupWaitMillis());
       PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
       return vertx.deployVerticle(http).compose(httpId ->
           vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))

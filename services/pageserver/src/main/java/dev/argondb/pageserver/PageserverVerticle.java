@@ -3,11 +3,14 @@ package dev.argondb.pageserver;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.PageserverCreateTimeline;
+import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverLsnForTime;
+import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.timeline.LsnForTime;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pageserver.timeline.TimelineCreator;
+import dev.argondb.pageserver.timeline.TimelineDeleter;
 import dev.argondb.pageserver.timeline.Timelines;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,41 +21,71 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pageserver's bus face for timelines: create (root or branch), describe, and find the LSN of a
- * time. Everything that touches disk runs on a worker; creations are serialized (ordered).
+ * The pageserver's bus face for timelines: create (root or branch), describe, delete, and find the LSN of a
+ * time. Everything that touches disk runs on a worker; creations and deletions are serialized (ordered).
  */
 public final class PageserverVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PageserverVerticle.class);
 
   private final Timelines timelines;
   private final TimelineCreator creator;
+  private final TimelineDeleter deleter;
   private final PageserverMetrics metrics;
+  private final LogicalSizes logicalSizes = new LogicalSizes();
 
   public PageserverVerticle(Timelines timelines, TimelineCreator creator, PageserverMetrics metrics) {
     this.timelines = timelines;
     this.creator = creator;
+    this.deleter = new TimelineDeleter(timelines);
     this.metrics = metrics;
   }
 
+  /** How often logical sizes are brought up to date (a new image, a new timeline). */
+  static final long LOGICAL_SIZE_REFRESH_MILLIS = 10_000;
+
   @Override
   public Future<?> start() {
+    refreshLogicalSizes();
+    vertx.setPeriodic(LOGICAL_SIZE_REFRESH_MILLIS, id -> refreshLogicalSizes());
     EventBus bus = vertx.eventBus();
     return Future.all(
         bus.<PageserverCreateTimeline>consumer(BusAddresses.PAGESERVER_CREATE_TIMELINE,
             m -> answer(m, true, () -> {
               Timeline created = creator.create(m.body());
               metrics.track(created);
+              logicalSizes.refresh(timelines, metrics);
               return created.info();
             })).completion(),
         bus.<PageserverGetTimeline>consumer(BusAddresses.PAGESERVER_TIMELINE_INFO,
             m -> answer(m, false, () -> timelines.get(m.body().tenantId(), m.body().timelineId()).info())).completion(),
         bus.<PageserverLsnForTime>consumer(BusAddresses.PAGESERVER_LSN_FOR_TIME,
             m -> answer(m, false, () -> LsnForTime.find(timelines.get(m.body().tenantId(), m.body().timelineId()),
-                m.body().epochMicros()))).completion());
+                m.body().epochMicros()))).completion(),
+        bus.<PageserverDeleteTimeline>consumer(BusAddresses.PAGESERVER_DELETE_TIMELINE, this::delete).completion());
+  }
+
+  private void refreshLogicalSizes() {
+    vertx.executeBlocking(() -> {
+      logicalSizes.refresh(timelines, metrics);
+      return null;
+    }, false);
+  }
+
+  /** Detach (refusals come from here), stop its ingest, then remove its files and meters. */
+  private void delete(Message<PageserverDeleteTimeline> message) {
+    PageserverDeleteTimeline request = message.body();
+    reply(message, vertx.executeBlocking(() -> deleter.detach(request.tenantId(), request.timelineId()), true)
+        .compose(timeline -> vertx.eventBus().request(WalIngestVerticle.STOP_INGEST, WalIngestVerticle.key(timeline))
+            .compose(stopped -> vertx.executeBlocking(() -> deleter.removeFiles(timeline), true))
+            .onSuccess(deleted -> metrics.untrack(timeline))));
   }
 
   private <T> void answer(Message<T> message, boolean ordered, Callable<Object> work) {
-    vertx.executeBlocking(work, ordered).onComplete(result -> {
+    reply(message, vertx.executeBlocking(work, ordered));
+  }
+
+  private <T> void reply(Message<T> message, Future<?> work) {
+    work.onComplete(result -> {
       if (result.succeeded()) {
         message.reply(result.result());
         return;

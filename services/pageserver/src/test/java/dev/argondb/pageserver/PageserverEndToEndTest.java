@@ -10,6 +10,7 @@ import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.PageserverCreateTimeline;
+import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverFollowTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverLsnAtTime;
@@ -56,11 +57,14 @@ class PageserverEndToEndTest {
   private static final String REPLICATION_PASSWORD = "replication-password";
   private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
   private static final long TIMEOUT = 30_000;
+  /** How long a basebackup waits for ingest here: short, since one test waits for a refusal. */
+  private static final long WAIT_MILLIS = 2_000;
 
   private Vertx vertx;
   private Path root;
   private final List<TestCompute> computes = new ArrayList<>();
   private PageserverService.Handle pageserver;
+  private PrometheusMeterRegistry registry;
   private BasebackupClient basebackups;
   private int computeDirs;
 
@@ -135,7 +139,8 @@ class PageserverEndToEndTest {
     // (d) bad LSNs are refused with a reason, and refused branches are not created.
     long ingested = info(MAIN).lastRecordLsn();
     assertRefused(MAIN, afterA - 8, "not a WAL record boundary");
-    assertRefused(MAIN, ingested + 8 * 1024, "beyond the ingested end");
+    // Far beyond: no WAL written meanwhile reaches it, so the wait (WAIT_MILLIS) ends in a refusal.
+    assertRefused(MAIN, ingested + (64L << 20), "beyond the ingested end");
     assertRefused(BRANCH, beforeA, "below the start");
     String other = "33333333333333333333333333333333";
     assertBusRefused(PageserverCreateTimeline.branch(TENANT, other, MAIN, afterA - 8), "not a WAL record boundary");
@@ -166,11 +171,45 @@ class PageserverEndToEndTest {
     for (int i = 1; i < checkpoints.size(); i++) {
       assertTrue(Lsn.compare(checkpoints.get(i - 1).endLsn(), checkpoints.get(i).lsn()) <= 0);
     }
+
+    // (f) a basebackup at an LSN the safekeepers have but the pageserver has not ingested yet waits for it.
+    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, List.of()),
+        PageserverTimelineInfo.class);
+    primary.execute("INSERT INTO t SELECT g, 'd' || g FROM generate_series(301, 400) g");
+    long afterD = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
+    String checksumD = primary.checksum();
+    assertTrue(Lsn.compare(info(MAIN).lastRecordLsn(), afterD) < 0, "not ingested while following no safekeeper");
+    Path waitingDir = root.resolve("computes").resolve("waiting").resolve("pgdata");
+    var waiting = basebackups.fetch(SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT,
+        MAIN, afterD, waitingDir);
+    long deadline = System.currentTimeMillis() + TIMEOUT;
+    while (registry.get("argon_pageserver_basebackups_waiting").gauge().value() < 1) {
+      assertTrue(System.currentTimeMillis() < deadline, "the basebackup waits for ingest");
+      Thread.sleep(10);
+    }
+    assertFalse(waiting.isComplete());
+    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+        PageserverTimelineInfo.class);
+    assertEquals(afterD, waiting.await());
+    assertEquals(0.0, registry.get("argon_pageserver_basebackups_waiting").gauge().value());
+    try (TestCompute fromWait = TestCompute.start(waitingDir, Map.of())) {
+      assertEquals(checksumD, fromWait.checksum());
+    }
+
+    // (g) deleting the branch, then the followed main timeline, stops its ingest and removes both.
+    request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
+        PageserverTimelineInfo.class);
+    Path mainDir = pageserver.timelines().directoryOf(TENANT, MAIN);
+    request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, MAIN),
+        PageserverTimelineInfo.class);
+    assertFalse(Files.exists(mainDir));
+    assertEquals(BusErrors.NOT_FOUND, assertThrows(ReplyException.class, () -> info(MAIN)).failureCode());
   }
 
   private PageserverService.Handle deployPageserver() {
-    return PageserverService.deploy(vertx, PageserverConfig.defaults(root.resolve("pageserver"), 0), registry())
-        .await();
+    registry = registry();
+    return PageserverService.deploy(vertx, PageserverConfig.defaults(root.resolve("pageserver"), 0)
+        .withBasebackupWaitMillis(WAIT_MILLIS), registry).await();
   }
 
   private static PrometheusMeterRegistry registry() {

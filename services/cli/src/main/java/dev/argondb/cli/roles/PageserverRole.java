@@ -32,14 +32,16 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
         .put("pg_bin_dir", config.pgBinDir())
         .put("image_roll_forward_bytes", config.imageRollForwardBytes())
         .put("ingest_sync_millis", config.ingestSyncMillis())
-        .put("reconnect_millis", config.reconnectMillis());
+        .put("reconnect_millis", config.reconnectMillis())
+        .put("basebackup_wait_millis", config.basebackupWaitMillis());
   }
 
   @Override
   public PageserverConfig fromJson(JsonObject s) {
     return new PageserverConfig(Path.of(s.getString("data_dir")), s.getString("host"), s.getInteger("http_port"),
         s.getString("pg_bin_dir"), s.getLong("image_roll_forward_bytes"), s.getLong("ingest_sync_millis"),
-        s.getLong("reconnect_millis"));
+        s.getLong("reconnect_millis"),
+        s.getLong("basebackup_wait_millis", PageserverConfig.DEFAULT_BASEBACKUP_WAIT_MILLIS));
   }
 
   @Override

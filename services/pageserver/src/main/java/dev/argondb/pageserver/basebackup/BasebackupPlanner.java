@@ -86,7 +86,7 @@ public final class BasebackupPlanner {
   }
 
   /** The newest image at or below {@code lsn} seen from {@code timeline}: its own, else its ancestors' up to the branch points. */
-  static Image imageFor(Timeline timeline, long lsn) {
+  public static Image imageFor(Timeline timeline, long lsn) {
     long limit = lsn;
     for (Timeline t = timeline; t != null; t = t.ancestor()) {
       var image = t.images().latestAtOrBelow(limit);

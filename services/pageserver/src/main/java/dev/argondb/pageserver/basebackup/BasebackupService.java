@@ -6,7 +6,11 @@ import dev.argondb.bus.grpc.PageserverGrpcService;
 import dev.argondb.bus.grpc.TarChunk;
 import dev.argondb.pageserver.PageserverException;
 import dev.argondb.pageserver.PageserverMetrics;
+import dev.argondb.pageserver.timeline.LsnWaiters;
+import dev.argondb.pageserver.timeline.Timeline;
+import dev.argondb.pageserver.timeline.Timelines;
 import dev.argondb.pgformat.Lsn;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
@@ -14,18 +18,26 @@ import io.vertx.grpc.server.GrpcServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** gRPC {@code Pageserver.GetBasebackup}: plans on a worker (checks the LSN), then streams the tar. */
+/**
+ * gRPC {@code Pageserver.GetBasebackup}: waits (without a thread) for ingest to reach an LSN it has not
+ * ingested yet, up to {@code waitMillis}; then plans on a worker (checks the LSN) and streams the tar.
+ */
 public final class BasebackupService {
   private static final Logger LOG = LoggerFactory.getLogger(BasebackupService.class);
 
   private final Vertx vertx;
+  private final Timelines timelines;
   private final BasebackupPlanner planner;
   private final PageserverMetrics metrics;
+  private final long waitMillis;
 
-  public BasebackupService(Vertx vertx, BasebackupPlanner planner, PageserverMetrics metrics) {
+  public BasebackupService(Vertx vertx, Timelines timelines, BasebackupPlanner planner, PageserverMetrics metrics,
+                           long waitMillis) {
     this.vertx = vertx;
+    this.timelines = timelines;
     this.planner = planner;
     this.metrics = metrics;
+    this.waitMillis = waitMillis;
   }
 
   public void mount(GrpcServer grpc) {
@@ -35,7 +47,16 @@ public final class BasebackupService {
 
   private void serve(BasebackupRequest request, GrpcServerResponse<BasebackupRequest, TarChunk> response) {
     long begin = System.nanoTime();
-    vertx.executeBlocking(() -> planner.plan(request.getTenantId(), request.getTimelineId(), request.getLsn()), false)
+    Timeline timeline;
+    try {
+      timeline = timelines.get(request.getTenantId(), request.getTimelineId());
+    } catch (PageserverException unknown) {
+      refuse(response, unknown);
+      return;
+    }
+    ingested(timeline, request.getLsn(), response)
+        .compose(reached -> vertx.executeBlocking(() -> planner.plan(request.getTenantId(), request.getTimelineId(),
+            request.getLsn()), false))
         .onFailure(failure -> refuse(response, failure))
         .onSuccess(plan -> new TarStreamer(vertx, plan, response).run().onComplete(sent -> {
           if (sent.succeeded()) {
@@ -49,6 +70,32 @@ public final class BasebackupService {
             refuse(response, sent.cause());
           }
         }));
+  }
+
+  /**
+   * Completes once the timeline has ingested {@code lsn} (at once for 0 or an ingested LSN); after
+   * {@code waitMillis} fails OUT_OF_RANGE naming the ingested end. Whether {@code lsn} is a record boundary is
+   * checked after, by the planner. A client that goes away stops the wait.
+   */
+  private Future<Void> ingested(Timeline timeline, long lsn, GrpcServerResponse<?, ?> response) {
+    if (lsn == 0 || Lsn.compare(lsn, timeline.lastRecordLsn()) <= 0) {
+      return Future.succeededFuture();
+    }
+    long begin = System.nanoTime();
+    LsnWaiters.Waiter waiter = timeline.lsnWaiters().waitFor(lsn, vertx.getOrCreateContext());
+    metrics.basebackupWaiting(1);
+    long timer = vertx.setTimer(Math.max(1, waitMillis), id -> waiter.fail(PageserverException.outOfRange("LSN "
+        + Lsn.format(lsn) + " is beyond the ingested end " + Lsn.format(timeline.lastRecordLsn()) + " of timeline "
+        + timeline.tenantId() + "/" + timeline.timelineId() + " (waited " + waitMillis + " ms for ingest)")));
+    response.exceptionHandler(gone -> waiter.fail(new IllegalStateException("the receiver went away: " + gone)));
+    return waiter.future().onComplete(done -> {
+      vertx.cancelTimer(timer);
+      metrics.basebackupWaiting(-1);
+      if (done.succeeded()) {
+        LOG.info("Basebackup of {}/{} at {} waited {} ms for ingest", timeline.tenantId(), timeline.timelineId(),
+            Lsn.format(lsn), (System.nanoTime() - begin) / 1_000_000);
+      }
+    });
   }
 
   private static void refuse(GrpcServerResponse<?, ?> response, Throwable failure) {

@@ -11,6 +11,7 @@ import dev.argondb.pgformat.XLogRecordHeader;
 import dev.argondb.pgformat.XactRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -29,13 +30,21 @@ public final class WalIndexer {
   private final WalIndex index;
   private WalRecordDecoder decoder;
   private volatile long lastRecordLsn;
+  private volatile long receivedLsn;
   private long syncedLsn;
+  private final LongConsumer advanced;
 
   public WalIndexer(WalSegmentFiles wal, WalIndex index, long resumeLsn) {
+    this(wal, index, resumeLsn, lsn -> { });
+  }
+
+  /** {@code advanced} hears each new {@link #lastRecordLsn()}, right after readers can see it. */
+  public WalIndexer(WalSegmentFiles wal, WalIndex index, long resumeLsn, LongConsumer advanced) {
     this.wal = wal;
     this.index = index;
     this.lastRecordLsn = resumeLsn;
     this.syncedLsn = resumeLsn;
+    this.advanced = advanced;
     resetAtLastRecord();
   }
 
@@ -49,8 +58,14 @@ public final class WalIndexer {
     return decoder.nextLsn();
   }
 
+  /** End of the WAL stored so far: past {@link #lastRecordLsn()} by a record not complete yet. */
+  public long receivedLsn() {
+    return receivedLsn;
+  }
+
   /** Forgets a partial record fed from a stream that broke: the next stream starts at the last record end. */
   public void resetAtLastRecord() {
+    receivedLsn = lastRecordLsn;
     decoder = WalRecordDecoder.atRecordBoundary(lastRecordLsn).retainBytes(INDEXED_RECORDS);
   }
 
@@ -70,6 +85,7 @@ public final class WalIndexer {
     data.position(data.position() + (int) skip);
     int length = data.remaining();
     wal.write(next, data.duplicate());
+    receivedLsn = next + length;
     IOException[] failure = new IOException[1];
     decoder.feed(next, data, record -> {
       try {
@@ -82,7 +98,11 @@ public final class WalIndexer {
       throw failure[0];
     }
     index.flush();
+    long before = lastRecordLsn;
     lastRecordLsn = decoder.lastRecordEnd();
+    if (lastRecordLsn != before) {
+      advanced.accept(lastRecordLsn);
+    }
     return length;
   }
 

@@ -18,9 +18,16 @@ import java.util.Map;
 /**
  * Keeps the pageserver's timelines up to date with their safekeepers: one {@link TimelineIngest} per
  * followed timeline, resumed at start from each timeline's saved safekeeper list; answers
- * {@link PageserverFollowTimeline}; fsyncs ingested WAL every {@code ingestSyncMillis}.
+ * {@link PageserverFollowTimeline}; fsyncs ingested WAL every {@code ingestSyncMillis}; stops one timeline's
+ * ingest for good when asked on {@link #STOP_INGEST} (a deletion).
  */
 public final class WalIngestVerticle extends VerticleBase {
+  /**
+   * Local to this pageserver, body {@code "<tenant>/<timeline>"}: stop following that timeline, and reply
+   * once no chunk of it is being written any more.
+   */
+  public static final String STOP_INGEST = "argon.pageserver.local.ingest.stop";
+
   private final PageserverConfig config;
   private final Timelines timelines;
   private final PageserverMetrics metrics;
@@ -43,8 +50,20 @@ public final class WalIngestVerticle extends VerticleBase {
       }
     }
     syncTimer = vertx.setPeriodic(config.ingestSyncMillis(), id -> ingests.values().forEach(TimelineIngest::sync));
-    return vertx.eventBus().<PageserverFollowTimeline>consumer(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, this::onFollow)
-        .completion();
+    return Future.all(
+        vertx.eventBus().<PageserverFollowTimeline>consumer(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, this::onFollow)
+            .completion(),
+        vertx.eventBus().<String>localConsumer(STOP_INGEST, this::onStop).completion());
+  }
+
+  private void onStop(Message<String> message) {
+    TimelineIngest ingest = ingests.remove(message.body());
+    if (ingest == null) {
+      message.reply(null);
+      return;
+    }
+    // stop() syncs on this context's ordered worker queue, so it completes after any chunk still being written.
+    ingest.stop().onComplete(stopped -> message.reply(null));
   }
 
   @Override
@@ -83,7 +102,7 @@ public final class WalIngestVerticle extends VerticleBase {
     });
   }
 
-  private static String key(Timeline timeline) {
+  public static String key(Timeline timeline) {
     return timeline.tenantId() + "/" + timeline.timelineId();
   }
 }

@@ -32,10 +32,11 @@ public final class Timeline {
   private final WalIndex index;
   private final ImageStore images;
   private final WalIndexer indexer;
+  private final LsnWaiters lsnWaiters;
   private volatile List<SafekeeperRef> following;
 
   private Timeline(TimelineMetadata metadata, Path dir, Timeline ancestor, WalSegmentFiles wal, WalIndex index,
-                   ImageStore images, WalIndexer indexer, List<SafekeeperRef> following) {
+                   ImageStore images, WalIndexer indexer, LsnWaiters lsnWaiters, List<SafekeeperRef> following) {
     this.metadata = metadata;
     this.dir = dir;
     this.ancestor = ancestor;
@@ -43,6 +44,7 @@ public final class Timeline {
     this.index = index;
     this.images = images;
     this.indexer = indexer;
+    this.lsnWaiters = lsnWaiters;
     this.following = following;
   }
 
@@ -56,8 +58,9 @@ public final class Timeline {
     wal.deleteAfter(resume);
     ImageStore images = new ImageStore(dir.resolve("images"));
     images.load();
-    return new Timeline(metadata, dir, ancestor, wal, index, images, new WalIndexer(wal, index, resume),
-        readFollowing(dir.resolve(FOLLOWING)));
+    LsnWaiters waiters = new LsnWaiters(resume);
+    return new Timeline(metadata, dir, ancestor, wal, index, images,
+        new WalIndexer(wal, index, resume, waiters::advanced), waiters, readFollowing(dir.resolve(FOLLOWING)));
   }
 
   public TimelineMetadata metadata() {
@@ -94,6 +97,11 @@ public final class Timeline {
 
   public WalIndexer indexer() {
     return indexer;
+  }
+
+  /** Requests waiting for ingest to reach an LSN (basebackups asked for WAL not ingested yet). */
+  public LsnWaiters lsnWaiters() {
+    return lsnWaiters;
   }
 
   public ImageStore images() {

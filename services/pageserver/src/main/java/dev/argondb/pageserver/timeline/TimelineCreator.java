@@ -37,14 +37,17 @@ public final class TimelineCreator {
     this.binaries = binaries;
   }
 
-  public synchronized Timeline create(PageserverCreateTimeline request) throws IOException {
+  /** Holds the timelines' lock, so a deletion cannot remove an ancestor while a branch of it is made. */
+  public Timeline create(PageserverCreateTimeline request) throws IOException {
     TimelineIds.check("tenant", request.tenantId());
     TimelineIds.check("timeline", request.timelineId());
-    if (timelines.exists(request.tenantId(), request.timelineId())) {
-      throw PageserverException.conflict("timeline " + request.tenantId() + "/" + request.timelineId()
-          + " exists already");
+    synchronized (timelines) {
+      if (timelines.exists(request.tenantId(), request.timelineId())) {
+        throw PageserverException.conflict("timeline " + request.tenantId() + "/" + request.timelineId()
+            + " exists already");
+      }
+      return request.ancestorTimelineId() == null ? createRoot(request) : createBranch(request);
     }
-    return request.ancestorTimelineId() == null ? createRoot(request) : createBranch(request);
   }
 
   private Timeline createRoot(PageserverCreateTimeline request) throws IOException {

@@ -17,13 +17,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Every timeline of this pageserver, under {@code dataDir/tenants/<tenant>/timelines/<timeline>}. A
  * timeline directory counts once its {@code metadata.json} exists (written last when creating); others
- * are leftovers of a creation that did not finish and are removed at load. Blocking methods.
+ * are leftovers of a creation that did not finish and are removed at load, as are {@code deleted-*}
+ * directories (a deletion renames the directory first, then removes it). Creations and deletions hold
+ * this object's lock. Blocking methods.
  */
 public final class Timelines {
   private static final Logger LOG = LoggerFactory.getLogger(Timelines.class);
 
+  static final String DELETED_PREFIX = "deleted-";
+
   private final Path tenantsDir;
   private final Map<String, Timeline> byKey = new ConcurrentHashMap<>();
+  /** Timelines being deleted: no longer served, but their id is not free until their directory is gone. */
+  private final Map<String, Timeline> deleting = new ConcurrentHashMap<>();
 
   public Timelines(Path dataDir) {
     this.tenantsDir = dataDir.resolve("tenants");
@@ -46,6 +52,11 @@ public final class Timelines {
           }
           try (var children = Files.list(timelines)) {
             for (Path dir : children.toList()) {
+              if (dir.getFileName().toString().startsWith(DELETED_PREFIX)) {
+                LOG.warn("Removing {}: its deletion did not finish", dir);
+                PgFiles.deleteRecursively(dir);
+                continue;
+              }
               if (!Files.exists(dir.resolve(Timeline.METADATA))) {
                 LOG.warn("Removing {}: its creation did not finish", dir);
                 PgFiles.deleteRecursively(dir);
@@ -98,8 +109,27 @@ public final class Timelines {
     return timeline;
   }
 
+  /** True while the id is taken: by a timeline, or by one whose deletion has not finished. */
   public boolean exists(String tenantId, String timelineId) {
-    return byKey.containsKey(key(tenantId, timelineId));
+    String key = key(tenantId, timelineId);
+    return byKey.containsKey(key) || deleting.containsKey(key);
+  }
+
+  /** The timelines whose ancestor is {@code timeline}. */
+  public List<Timeline> childrenOf(Timeline timeline) {
+    return byKey.values().stream().filter(t -> t.ancestor() == timeline).toList();
+  }
+
+  /** Stops serving a timeline that is being deleted; its id stays taken until {@link #deleted}. */
+  void startDeleting(Timeline timeline) {
+    String key = key(timeline.tenantId(), timeline.timelineId());
+    deleting.put(key, timeline);
+    byKey.remove(key);
+  }
+
+  /** The deleted timeline's directory is gone: its id is free again. */
+  void deleted(Timeline timeline) {
+    deleting.remove(key(timeline.tenantId(), timeline.timelineId()));
   }
 
   public Collection<Timeline> all() {
