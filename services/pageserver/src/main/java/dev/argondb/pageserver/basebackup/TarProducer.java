@@ -12,16 +12,19 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * tar. Blocking; one caller at a time.
  */
 final class TarProducer {
-  /** Under the gRPC client's default maximum message size (256 KB) even after the last read overshoots. */
-  static final int CHUNK_BYTES = 96 << 10;
-  private static final int READ_BYTES = 32 << 10;
+  /**
+   * Under the gRPC client's default maximum message size (256 KB): reads stop at this size, so a chunk
+   * overshoots it only by a tar header, padding or the end-of-archive record (under 12 KB). Large chunks mean
+   * few worker hand-offs per basebackup.
+   */
+  static final int CHUNK_BYTES = 224 << 10;
   private static final int DIRECTORY_MODE = 0700;
   private static final int FILE_MODE = 0600;
 
   private final BasebackupPlan plan;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK_BYTES + 2 * READ_BYTES);
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK_BYTES + (16 << 10));
   private final TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
-  private final ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
+  private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
   private int index;
   private long offset;
   private boolean entryOpen;
@@ -52,8 +55,8 @@ final class TarProducer {
         entryOpen = true;
         offset = 0;
       }
-      if (offset < entry.size()) {
-        int n = (int) Math.min(READ_BYTES, entry.size() - offset);
+      if (offset < entry.size() && out.size() < CHUNK_BYTES) {
+        int n = (int) Math.min(CHUNK_BYTES - out.size(), entry.size() - offset);
         buffer.clear().limit(n);
         entry.read(offset, buffer);
         tar.write(buffer.array(), 0, n);

@@ -1,6 +1,6 @@
 package dev.argondb.pageserver.basebackup;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.argondb.bus.grpc.TarChunk;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -51,7 +51,8 @@ final class TarStreamer {
         done.tryComplete(producer.producedBytes());
         return;
       }
-      response.write(TarChunk.newBuilder().setData(ByteString.copyFrom(chunk)).setLsn(lsn).build());
+      // The producer hands over a fresh array per chunk and never touches it again: no copy needed.
+      response.write(TarChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk)).setLsn(lsn).build());
       if (response.writeQueueFull()) {
         response.drainHandler(drained -> sendMore());
       } else {
