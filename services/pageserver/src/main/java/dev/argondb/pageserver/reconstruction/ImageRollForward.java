@@ -1,0 +1,198 @@
+package dev.argondb.pageserver.reconstruction;
+
+import dev.argondb.compute.postgres.PgBinaries;
+import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pageserver.image.DataDirFiles;
+import dev.argondb.pageserver.image.DeltaImageWriter;
+import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.timeline.Timeline;
+import dev.argondb.pageserver.wal.WalView;
+import dev.argondb.pgformat.ControlFile;
+import dev.argondb.pgformat.DbState;
+import dev.argondb.pgformat.Lsn;
+import dev.argondb.pgformat.WalSegments;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolls one timeline's newest image forward when {@link RollForwardPlanner} says it is due: materializes
+ * the image into a scratch directory ({@code <timeline>/redo/}), places the WAL from the image's redo point
+ * to the stop LSN in its pg_wal (zeros after it), runs a {@link RedoPostgres} to the stop LSN, checks what it
+ * left (shut down in recovery, past the base's checkpoint, stopped where told), records the stop LSN as its
+ * minRecoveryPoint and keeps the pages that changed as a delta image at that LSN. A failed run leaves nothing
+ * behind (the next check retries). Blocking; one run per timeline at a time is the caller's to ensure.
+ */
+public final class ImageRollForward {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageRollForward.class);
+  /** Materialized files carry this time: one that differs after the run was written by it. */
+  static final FileTime UNTOUCHED = FileTime.fromMillis(946_684_800_000L); // 2000-01-01
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+  private static final Pattern STOPPED = Pattern.compile(
+      "recovery stopping after WAL location \\(LSN\\) \"([0-9A-Fa-f]+/[0-9A-Fa-f]+)\"");
+  private static final String SCRATCH = "redo";
+
+  private final PgBinaries binaries;
+  private final RollForwardPlanner planner;
+  private final RedoMetrics metrics;
+  private final Set<RedoPostgres> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics) {
+    this.binaries = binaries;
+    this.planner = new RollForwardPlanner(thresholdBytes);
+    this.metrics = metrics;
+  }
+
+  /** Removes what a run that did not finish (a crash) left in the timeline's directory. */
+  public static void removeLeftovers(Timeline timeline) throws IOException {
+    PgFiles.deleteRecursively(timeline.dir().resolve(SCRATCH));
+    timeline.images().removeUnfinished();
+  }
+
+  /** The new image, or empty if the timeline is not due. */
+  public Optional<Image> runIfDue(Timeline timeline) throws IOException {
+    Optional<RollForwardPlan> plan = planner.plan(timeline);
+    if (plan.isEmpty() || closed) {
+      return Optional.empty();
+    }
+    long begin = System.nanoTime();
+    try {
+      Image image = run(plan.get(), begin);
+      return Optional.of(image);
+    } catch (IOException | RuntimeException e) {
+      metrics.failed(System.nanoTime() - begin);
+      LOG.warn("Rolling {}/{} forward from {} to {} failed (retried later): {}", timeline.tenantId(),
+          timeline.timelineId(), Lsn.format(plan.get().base().newest().lsn()), Lsn.format(plan.get().stopLsn()),
+          e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Kills running redo Postgres processes and refuses new runs (the pageserver stops). */
+  public void close() {
+    closed = true;
+    running.forEach(RedoPostgres::kill);
+  }
+
+  private Image run(RollForwardPlan plan, long begin) throws IOException {
+    Timeline timeline = plan.timeline();
+    Image base = plan.base().newest();
+    Path scratch = timeline.dir().resolve(SCRATCH);
+    Path dataDir = scratch.resolve("pgdata");
+    Path imageDir = null;
+    boolean published = false;
+    PgFiles.deleteRecursively(scratch);
+    try {
+      plan.base().materialize(dataDir, UNTOUCHED);
+      placeWal(dataDir.resolve(DataDirFiles.WAL_DIR), WalView.of(timeline, plan.stopLsn()), base.redoLsn(),
+          plan.stopLsn());
+      long redoBegin = System.nanoTime();
+      Path log = scratch.resolve("redo.log");
+      RedoPostgres redo = RedoPostgres.start(binaries, dataDir, plan.targetLsn(), log);
+      running.add(redo);
+      int exit;
+      try {
+        if (closed) {
+          redo.kill();
+        }
+        exit = redo.awaitExit(RUN_TIMEOUT);
+      } finally {
+        running.remove(redo);
+      }
+      long redoNanos = System.nanoTime() - redoBegin;
+      ControlFile control = checkRun(plan, dataDir, log, exit);
+      // The image holds every page as of the stop LSN (SLRU pages such as pg_xact included), while
+      // minRecoveryPoint only follows flushed data pages: the stop LSN is the image's LSN.
+      control.withMinRecoveryPoint(plan.stopLsn()).write(dataDir.resolve(DataDirFiles.CONTROL_FILE));
+      imageDir = timeline.images().prepare(plan.stopLsn());
+      DeltaImageWriter.Written written = DeltaImageWriter.write(dataDir, plan.base(), UNTOUCHED, imageDir);
+      Image image = timeline.images().publish(new Image(imageDir, plan.stopLsn(), control.checkPoint(), control.redo(),
+          false, new Image.Base(plan.base().owner(), base.lsn())));
+      published = true;
+      long nanos = System.nanoTime() - begin;
+      metrics.succeeded(nanos, written.bytes());
+      LOG.info("Rolled {}/{} image forward from {} to {} (checkpoint {}): {} MB of WAL replayed by Postgres in {} ms,"
+              + " {} ms in all; delta image {} KB ({} pages stored, {} compared, {} whole files) of {} MB in all,"
+              + " chain of {}", timeline.tenantId(), timeline.timelineId(), Lsn.format(base.lsn()),
+          Lsn.format(image.lsn()), Lsn.format(image.checkpointLsn()), String.format("%.1f", plan.walBytes() / 1048576.0),
+          redoNanos / 1_000_000, nanos / 1_000_000, written.bytes() / 1024, written.pagesStored(),
+          written.pagesCompared(), written.wholeFiles(), plan.base().materializedBytes() >> 20,
+          plan.base().layers().size() + 1);
+      return image;
+    } finally {
+      if (!published && imageDir != null) {
+        PgFiles.deleteRecursively(imageDir);
+      }
+      PgFiles.deleteRecursively(scratch);
+    }
+  }
+
+  /** The run's pg_control, after checking the run did what was asked. */
+  private static ControlFile checkRun(RollForwardPlan plan, Path dataDir, Path log, int exit) throws IOException {
+    String output = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    if (exit != 0) {
+      throw new IOException("the redo Postgres exited with code " + exit + ": " + tail(output));
+    }
+    Matcher stopped = STOPPED.matcher(output);
+    if (!stopped.find()) {
+      throw new IOException("the redo Postgres did not stop at its recovery target: " + tail(output));
+    }
+    long stoppedAfter = Lsn.parse(stopped.group(1));
+    if (Lsn.compare(stoppedAfter, plan.targetLsn()) < 0 || Lsn.compare(stoppedAfter, plan.stopLsn()) >= 0) {
+      throw new IOException("the redo Postgres stopped after the record at " + Lsn.format(stoppedAfter)
+          + ", not the one ending at " + Lsn.format(plan.stopLsn()));
+    }
+    ControlFile control = ControlFile.read(dataDir.resolve(DataDirFiles.CONTROL_FILE));
+    if (control.state() != DbState.SHUTDOWNED_IN_RECOVERY) {
+      throw new IOException("the redo Postgres left pg_control state " + control.state());
+    }
+    if (Lsn.compare(control.checkPoint(), plan.base().newest().checkpointLsn()) <= 0) {
+      throw new IOException("the redo run's checkpoint " + Lsn.format(control.checkPoint())
+          + " did not advance past " + Lsn.format(plan.base().newest().checkpointLsn()));
+    }
+    if (Lsn.compare(control.minRecoveryPoint(), plan.stopLsn()) > 0) {
+      throw new IOException("the redo run's minRecoveryPoint " + Lsn.format(control.minRecoveryPoint())
+          + " is past its stop LSN " + Lsn.format(plan.stopLsn()));
+    }
+    return control;
+  }
+
+  /** Whole segments from the one holding {@code from} to the one holding {@code to}, zeros after {@code to}. */
+  private static void placeWal(Path walDir, WalView wal, long from, long to) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    for (long seg = WalSegments.segmentNumber(from); seg <= WalSegments.segmentNumber(to); seg++) {
+      long start = WalSegments.segmentStart(seg);
+      try (FileChannel out = FileChannel.open(walDir.resolve(WalSegments.fileName(seg)), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        for (long offset = 0; offset < WalSegments.SEGMENT_SIZE; offset += buffer.capacity()) {
+          buffer.clear();
+          wal.read(start + offset, buffer);
+          buffer.flip();
+          long at = offset;
+          while (buffer.hasRemaining()) {
+            at += out.write(buffer, at);
+          }
+        }
+      }
+    }
+  }
+
+  private static String tail(String output) {
+    String[] lines = output.split("\n");
+    return String.join(" | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 6), lines.length));
+  }
+}
