@@ -1,7 +1,9 @@
 package dev.argondb.pageserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.argondb.bus.Bus;
@@ -17,11 +19,15 @@ import dev.argondb.bus.TermStart;
 import dev.argondb.bus.TimelineState;
 import dev.argondb.bus.WalSource;
 import dev.argondb.compute.basebackup.BasebackupClient;
+import dev.argondb.compute.postgres.PgBinaries;
 import dev.argondb.compute.postgres.PgFiles;
 import dev.argondb.pageserver.basebackup.BasebackupPlanner;
 import dev.argondb.pageserver.image.Image;
 import dev.argondb.pageserver.image.ImageChain;
 import dev.argondb.pageserver.image.ImageStore;
+import dev.argondb.pageserver.reconstruction.ImageRollForward;
+import dev.argondb.pageserver.reconstruction.RedoMetrics;
+import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.safekeeper.SafekeeperConfig;
 import dev.argondb.safekeeper.SafekeeperService;
@@ -30,6 +36,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,6 +62,8 @@ class ImageRollForwardEndToEndTest {
   private static final Logger LOG = LoggerFactory.getLogger(ImageRollForwardEndToEndTest.class);
   private static final String TENANT = "0123456789abcdef0123456789abcdef";
   private static final String MAIN = "11111111111111111111111111111111";
+  private static final String LATEST_BRANCH = "22222222222222222222222222222222";
+  private static final String BETWEEN_BRANCH = "33333333333333333333333333333333";
   private static final String REPLICATION_USER = "argon_replication";
   private static final String REPLICATION_PASSWORD = "replication-password";
   private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
@@ -118,6 +127,17 @@ class ImageRollForwardEndToEndTest {
     Map<String, String> atEnd = checksums(primary);
     awaitIngested(MAIN, currentLsn(primary));
 
+    // A run that fails leaves nothing behind; the next one succeeds.
+    Timeline timeline = pageserver.timelines().get(TENANT, MAIN);
+    ImageRollForward failing = new ImageRollForward(failingPostgres(), ONE_MB, new RedoMetrics(registry));
+    IOException failure = assertThrows(IOException.class, () -> failing.runIfDue(timeline));
+    assertTrue(failure.getMessage().contains("simulated redo failure"), failure.getMessage());
+    assertEquals(List.of(info(MAIN).startLsn()), info(MAIN).imageLsns());
+    try (var imageDirs = Files.list(timeline.dir().resolve("images"))) {
+      assertEquals(1, imageDirs.count(), "no directory of the failed image is left");
+    }
+    assertFalse(Files.exists(timeline.dir().resolve("redo")), "no scratch directory is left");
+
     List<Image> made = pageserver.reconstruction().checkNow().await();
     assertEquals(1, made.size(), "one image rolled forward");
     Image first = made.get(0);
@@ -161,7 +181,17 @@ class ImageRollForwardEndToEndTest {
     pageserver = deployPageserver(config);
     assertEquals(List.of(info(MAIN).startLsn(), first.lsn(), second.lsn()), info(MAIN).imageLsns());
     assertSameDataAndSoundIndexes(MAIN, 0, atSecond);
-    assertSameDataAndSoundIndexes(MAIN, between, atBetween);
+
+    // Branches read through their ancestor's images: at or past an image its delta chain, below it an older one.
+    long ingested = info(MAIN).lastRecordLsn();
+    request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, LATEST_BRANCH, MAIN,
+        ingested), PageserverTimelineInfo.class);
+    assertEquals(second.lsn(), planner().plan(TENANT, LATEST_BRANCH, 0).image().lsn());
+    assertSameDataAndSoundIndexes(LATEST_BRANCH, 0, atSecond);
+    request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BETWEEN_BRANCH, MAIN,
+        between), PageserverTimelineInfo.class);
+    assertTrue(Lsn.compare(planner().plan(TENANT, BETWEEN_BRANCH, 0).image().lsn(), first.lsn()) < 0);
+    assertSameDataAndSoundIndexes(BETWEEN_BRANCH, 0, atBetween);
   }
 
   @Test
@@ -184,6 +214,18 @@ class ImageRollForwardEndToEndTest {
     assertTrue(metric("argon_pageserver_redo_runs_total{outcome=\"success\"}") >= 1, registry.scrape());
     assertTrue(metric("argon_pageserver_redo_seconds_count") >= 1, registry.scrape());
     assertEquals(expected.get("t"), checksumsOf(MAIN, 0, List.of("t")).get("t"));
+  }
+
+  /** Binaries whose postgres fails at once, as a redo run that goes wrong. */
+  private PgBinaries failingPostgres() throws IOException {
+    Path bin = root.resolve("failing-bin");
+    Files.createDirectories(bin);
+    for (String name : List.of("postgres", "initdb")) {
+      Path script = bin.resolve(name);
+      Files.writeString(script, "#!/bin/sh\necho 'FATAL:  simulated redo failure'\nexit 1\n");
+      assertTrue(script.toFile().setExecutable(true, false));
+    }
+    return PgBinaries.installedAt(bin);
   }
 
   private double metric(String series) {

@@ -40,7 +40,11 @@ public final class ImageRollForward {
   private static final Logger LOG = LoggerFactory.getLogger(ImageRollForward.class);
   /** Materialized files carry this time: one that differs after the run was written by it. */
   static final FileTime UNTOUCHED = FileTime.fromMillis(946_684_800_000L); // 2000-01-01
-  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+  /**
+   * A standby that cannot reach its target waits for WAL forever: a run gets two minutes plus a second per
+   * MB of WAL (recovery replays 257 MB in under 3 s here, DESIGN.md).
+   */
+  private static final Duration RUN_TIMEOUT_BASE = Duration.ofMinutes(2);
   private static final Pattern STOPPED = Pattern.compile(
       "recovery stopping after WAL location \\(LSN\\) \"([0-9A-Fa-f]+/[0-9A-Fa-f]+)\"");
   private static final String SCRATCH = "redo";
@@ -96,6 +100,8 @@ public final class ImageRollForward {
     Path imageDir = null;
     boolean published = false;
     PgFiles.deleteRecursively(scratch);
+    LOG.info("Rolling {}/{} image forward from {} to {} over {} MB of WAL", timeline.tenantId(), timeline.timelineId(),
+        Lsn.format(base.lsn()), Lsn.format(plan.stopLsn()), String.format("%.1f", plan.walBytes() / 1048576.0));
     try {
       plan.base().materialize(dataDir, UNTOUCHED);
       placeWal(dataDir.resolve(DataDirFiles.WAL_DIR), WalView.of(timeline, plan.stopLsn()), base.redoLsn(),
@@ -109,12 +115,13 @@ public final class ImageRollForward {
         if (closed) {
           redo.kill();
         }
-        exit = redo.awaitExit(RUN_TIMEOUT);
+        exit = redo.awaitExit(RUN_TIMEOUT_BASE.plusSeconds(plan.walBytes() >> 20));
       } finally {
         running.remove(redo);
       }
       long redoNanos = System.nanoTime() - redoBegin;
       ControlFile control = checkRun(plan, dataDir, log, exit);
+      long postgresMinRecoveryPoint = control.minRecoveryPoint();
       // The image holds every page as of the stop LSN (SLRU pages such as pg_xact included), while
       // minRecoveryPoint only follows flushed data pages: the stop LSN is the image's LSN.
       control.withMinRecoveryPoint(plan.stopLsn()).write(dataDir.resolve(DataDirFiles.CONTROL_FILE));
@@ -125,10 +132,11 @@ public final class ImageRollForward {
       published = true;
       long nanos = System.nanoTime() - begin;
       metrics.succeeded(nanos, written.bytes());
-      LOG.info("Rolled {}/{} image forward from {} to {} (checkpoint {}): {} MB of WAL replayed by Postgres in {} ms,"
+      LOG.info("Rolled {}/{} image forward from {} to {} (checkpoint {}, Postgres's minRecoveryPoint {}): {} MB of WAL"
+              + " replayed by Postgres in {} ms,"
               + " {} ms in all; delta image {} KB ({} pages stored, {} compared, {} whole files) of {} MB in all,"
               + " chain of {}", timeline.tenantId(), timeline.timelineId(), Lsn.format(base.lsn()),
-          Lsn.format(image.lsn()), Lsn.format(image.checkpointLsn()), String.format("%.1f", plan.walBytes() / 1048576.0),
+          Lsn.format(image.lsn()), Lsn.format(image.checkpointLsn()), Lsn.format(postgresMinRecoveryPoint), String.format("%.1f", plan.walBytes() / 1048576.0),
           redoNanos / 1_000_000, nanos / 1_000_000, written.bytes() / 1024, written.pagesStored(),
           written.pagesCompared(), written.wholeFiles(), plan.base().materializedBytes() >> 20,
           plan.base().layers().size() + 1);

@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,11 @@ public final class PageReconstructionVerticle extends VerticleBase {
   private final PageserverConfig config;
   private final Timelines timelines;
   private final ImageRollForward rollForward;
+  /** After a failure a timeline waits before its next run: the check period, doubled per failure, up to this. */
+  private static final long MAX_RETRY_DELAY_MILLIS = 10 * 60_000;
+
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
+  private final Map<String, Retry> retries = new ConcurrentHashMap<>();
   private final List<Future<?>> inFlight = new ArrayList<>();
   private WorkerExecutor redoWorkers;
   private long timer = -1;
@@ -64,14 +69,15 @@ public final class PageReconstructionVerticle extends VerticleBase {
   }
 
   /**
-   * Checks every timeline now (those with a check or run under way are skipped) and completes with the
-   * images made; fails if a run failed.
+   * Checks every timeline now (those with a check or run under way, or waiting after a failure, are skipped)
+   * and completes with the images made; fails if a run failed.
    */
   public Future<List<Image>> checkNow() {
     List<Future<Optional<Image>>> runs = new ArrayList<>();
     for (Timeline timeline : timelines.all()) {
       String key = timeline.tenantId() + "/" + timeline.timelineId();
-      if (!busy.add(key)) {
+      Retry retry = retries.get(key);
+      if ((retry != null && System.nanoTime() < retry.notBeforeNanos()) || !busy.add(key)) {
         continue;
       }
       Future<Optional<Image>> run = redoWorkers.executeBlocking(() -> rollForward.runIfDue(timeline), false);
@@ -79,6 +85,11 @@ public final class PageReconstructionVerticle extends VerticleBase {
         inFlight.add(run);
       }
       run.onComplete(done -> {
+        if (done.succeeded()) {
+          retries.remove(key);
+        } else {
+          retries.compute(key, (k, previous) -> Retry.after(previous, config.redoCheckMillis()));
+        }
         busy.remove(key);
         synchronized (inFlight) {
           inFlight.remove(run);
@@ -90,5 +101,14 @@ public final class PageReconstructionVerticle extends VerticleBase {
       runs.add(run);
     }
     return Future.all(runs).map(all -> runs.stream().map(Future::result).flatMap(Optional::stream).toList());
+  }
+
+  /** When a timeline whose runs failed {@code failures} times in a row may run again. */
+  private record Retry(int failures, long notBeforeNanos) {
+    static Retry after(Retry previous, long checkMillis) {
+      int failures = previous == null ? 1 : previous.failures() + 1;
+      long delay = Math.min(MAX_RETRY_DELAY_MILLIS, checkMillis << Math.min(failures - 1, 20));
+      return new Retry(failures, System.nanoTime() + delay * 1_000_000);
+    }
   }
 }
