@@ -14,9 +14,10 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An image and the images it is a delta on, newest first, down to a full image: together they give the
@@ -38,12 +39,17 @@ public final class ImageChain {
 
   /** A chain from its images, newest first, ending in a full image; the newest belongs to timeline {@code owner}. */
   public static ImageChain of(String owner, List<Image> newestFirst) throws IOException {
-    if (newestFirst.isEmpty() || !newestFirst.get(newestFirst.size() - 1).isFull()) {
-      throw new IOException("an image chain must end in a full image: " + newestFirst);
-    }
     List<ImageManifest> manifests = new ArrayList<>();
     for (Image image : newestFirst) {
       manifests.add(ImageManifest.of(image));
+    }
+    return of(owner, newestFirst, manifests);
+  }
+
+  private static ImageChain of(String owner, List<Image> newestFirst, List<ImageManifest> manifests)
+      throws IOException {
+    if (newestFirst.isEmpty() || !newestFirst.get(newestFirst.size() - 1).isFull()) {
+      throw new IOException("an image chain must end in a full image: " + newestFirst);
     }
     return new ImageChain(owner, newestFirst, manifests);
   }
@@ -70,9 +76,11 @@ public final class ImageChain {
   /** {@code image} of {@code owner} and its bases, found on {@code owner} or its ancestors. */
   private static ImageChain following(Timeline owner, Image image) throws IOException {
     List<Image> layers = new ArrayList<>();
+    List<ImageManifest> manifests = new ArrayList<>();
     Timeline t = owner;
     Image current = image;
     layers.add(current);
+    manifests.add(t.images().manifest(current));
     while (!current.isFull()) {
       Image.Base base = current.base();
       while (t != null && !t.timelineId().equals(base.timelineId())) {
@@ -85,8 +93,9 @@ public final class ImageChain {
       current = t.images().at(base.lsn()).orElseThrow(() -> new IOException("image " + Lsn.format(base.lsn())
           + " of timeline " + base.timelineId() + " is missing, but a newer image is based on it"));
       layers.add(current);
+      manifests.add(t.images().manifest(current));
     }
-    return of(owner.timelineId(), layers);
+    return of(owner.timelineId(), layers, manifests);
   }
 
   public Image newest() {
@@ -134,6 +143,7 @@ public final class ImageChain {
       throw new IOException(target + " exists already");
     }
     var dirMode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    var fileMode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     Files.createDirectories(target.getParent());
     Files.createDirectory(target, dirMode);
     for (String dir : directories()) {
@@ -143,7 +153,8 @@ public final class ImageChain {
     try (Reader reader = reader()) {
       for (ImageManifest.Entry entry : files()) {
         Path file = target.resolve(entry.path());
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            fileMode)) {
           for (long offset = 0; offset < entry.size(); ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), entry.size() - offset));
             reader.read(entry.path(), offset, buffer);
@@ -153,15 +164,32 @@ public final class ImageChain {
             }
           }
         }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         Files.setLastModifiedTime(file, mtime);
       }
     }
   }
 
-  /** Reads files of the chain, keeping the files it opened open until closed. Not thread-safe. */
+  /**
+   * Reads files of the chain, keeping the last {@link #MAX_OPEN} files it opened open until closed (a full
+   * image has a file per relation fork: all of them open at once could exceed the process's limit).
+   * Not thread-safe.
+   */
   public final class Reader implements AutoCloseable {
-    private final Map<Path, FileChannel> open = new HashMap<>();
+    private static final int MAX_OPEN = 64;
+    private final Map<Path, FileChannel> open = new LinkedHashMap<>(MAX_OPEN * 2, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> eldest) {
+        if (size() <= MAX_OPEN) {
+          return false;
+        }
+        try {
+          eldest.getValue().close();
+        } catch (IOException ignored) {
+          // a read-only channel: nothing was written that closing could lose
+        }
+        return true;
+      }
+    };
 
     /** Fills {@code target} (position to limit) with the bytes of {@code path} at {@code offset}. */
     public void read(String path, long offset, ByteBuffer target) throws IOException {

@@ -14,21 +14,18 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What one image holds: every directory and file of the data directory at its LSN, each file's size, and
  * for a delta image which pages of each relation file it stores (slot in {@code pages}) while other files
  * are stored whole under {@code files/}. A relation file absent from a newer image was dropped; one with a
- * smaller size was truncated. For a full image it is derived from {@code pgdata/}. Immutable; parsed
- * manifests are cached by image directory (images never change once added).
+ * smaller size was truncated. For a full image it is derived from {@code pgdata/}. Immutable.
  */
 public final class ImageManifest {
   static final String FILE = "manifest";
   static final String PAGES = "pages";
   static final String WHOLE_FILES = "files";
   private static final int MAGIC = 0x41524731; // "ARG1"
-  private static final Map<Path, ImageManifest> CACHE = new ConcurrentHashMap<>();
 
   /**
    * One file of the image.
@@ -50,15 +47,12 @@ public final class ImageManifest {
     this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
   }
 
-  /** The manifest of {@code image}: read from its manifest file, or for a full image from its data directory. */
+  /**
+   * The manifest of {@code image}: read from its manifest file, or for a full image from its data directory.
+   * {@link ImageStore#manifest} keeps them once read.
+   */
   public static ImageManifest of(Image image) throws IOException {
-    ImageManifest cached = CACHE.get(image.dir());
-    if (cached != null) {
-      return cached;
-    }
-    ImageManifest manifest = image.isFull() ? scan(image.dataDir()) : read(image.dir().resolve(FILE));
-    CACHE.put(image.dir(), manifest);
-    return manifest;
+    return image.isFull() ? scan(image.dataDir()) : read(image.dir().resolve(FILE));
   }
 
   public List<String> directories() {

@@ -15,7 +15,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The images of one timeline, each in {@code images/<lsn>/} with its description written last, so a
@@ -25,6 +27,8 @@ import java.util.Optional;
 public final class ImageStore {
   private final Path dir;
   private volatile List<Image> images = List.of();
+  /** Manifests read so far, by image LSN (images never change once added; a re-created timeline has a new store). */
+  private final Map<Long, ImageManifest> manifests = new ConcurrentHashMap<>();
 
   public ImageStore(Path dir) {
     this.dir = dir;
@@ -49,6 +53,16 @@ public final class ImageStore {
 
   public List<Image> all() {
     return images;
+  }
+
+  /** The manifest of one of this store's images, read once. */
+  public ImageManifest manifest(Image image) throws IOException {
+    ImageManifest manifest = manifests.get(image.lsn());
+    if (manifest == null) {
+      manifest = ImageManifest.of(image);
+      manifests.put(image.lsn(), manifest);
+    }
+    return manifest;
   }
 
   /** The image at exactly {@code lsn}. */

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rolls one timeline's newest image forward when {@link RollForwardPlanner} says it is due: materializes
- * the image into a scratch directory ({@code <timeline>/redo/}), places the WAL from the image's redo point
+ * the image into a scratch directory ({@code <timeline>/redo/}; kept after a success, so the next run of the
+ * timeline starts from it), places the WAL from the image's redo point
  * to the stop LSN in its pg_wal (zeros after it), runs a {@link RedoPostgres} to the stop LSN, checks what it
  * left (shut down in recovery, past the base's checkpoint, stopped where told), records the stop LSN as its
  * minRecoveryPoint and keeps the pages that changed as a delta image at that LSN. A failed run leaves nothing
@@ -53,6 +56,12 @@ public final class ImageRollForward {
   private final RollForwardPlanner planner;
   private final RedoMetrics metrics;
   private final Set<RedoPostgres> running = ConcurrentHashMap.newKeySet();
+  /**
+   * Per timeline, the image LSN whose data directory the last successful run left in its scratch directory:
+   * the next run starts from it instead of materializing the chain again (DESIGN.md: copying a directory is
+   * file-count bound). In memory only: a restarted pageserver removes scratch directories.
+   */
+  private final Map<String, Long> kept = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics) {
@@ -99,11 +108,22 @@ public final class ImageRollForward {
     Path dataDir = scratch.resolve("pgdata");
     Path imageDir = null;
     boolean published = false;
-    PgFiles.deleteRecursively(scratch);
-    LOG.info("Rolling {}/{} image forward from {} to {} over {} MB of WAL", timeline.tenantId(), timeline.timelineId(),
-        Lsn.format(base.lsn()), Lsn.format(plan.stopLsn()), String.format("%.1f", plan.walBytes() / 1048576.0));
+    String key = timeline.tenantId() + "/" + timeline.timelineId();
+    Long keptLsn = kept.remove(key);
+    boolean reuse = keptLsn != null && keptLsn == base.lsn() && plan.base().owner().equals(timeline.timelineId())
+        && Files.isDirectory(dataDir);
+    LOG.info("Rolling {}/{} image forward from {} to {} over {} MB of WAL ({})", timeline.tenantId(),
+        timeline.timelineId(), Lsn.format(base.lsn()), Lsn.format(plan.stopLsn()),
+        String.format("%.1f", plan.walBytes() / 1048576.0),
+        reuse ? "from the last run's directory" : "materializing the image");
     try {
-      plan.base().materialize(dataDir, UNTOUCHED);
+      if (reuse) {
+        resetKept(dataDir);
+      } else {
+        PgFiles.deleteRecursively(scratch);
+        plan.base().materialize(dataDir, UNTOUCHED);
+      }
+      long materialized = System.nanoTime();
       placeWal(dataDir.resolve(DataDirFiles.WAL_DIR), WalView.of(timeline, plan.stopLsn()), base.redoLsn(),
           plan.stopLsn());
       long redoBegin = System.nanoTime();
@@ -125,27 +145,56 @@ public final class ImageRollForward {
       // The image holds every page as of the stop LSN (SLRU pages such as pg_xact included), while
       // minRecoveryPoint only follows flushed data pages: the stop LSN is the image's LSN.
       control.withMinRecoveryPoint(plan.stopLsn()).write(dataDir.resolve(DataDirFiles.CONTROL_FILE));
+      long writeBegin = System.nanoTime();
       imageDir = timeline.images().prepare(plan.stopLsn());
       DeltaImageWriter.Written written = DeltaImageWriter.write(dataDir, plan.base(), UNTOUCHED, imageDir);
+      long writeNanos = System.nanoTime() - writeBegin;
       Image image = timeline.images().publish(new Image(imageDir, plan.stopLsn(), control.checkPoint(), control.redo(),
           false, new Image.Base(plan.base().owner(), base.lsn())));
       published = true;
+      Files.deleteIfExists(log);
+      kept.put(key, image.lsn());
       long nanos = System.nanoTime() - begin;
       metrics.succeeded(nanos, written.bytes());
-      LOG.info("Rolled {}/{} image forward from {} to {} (checkpoint {}, Postgres's minRecoveryPoint {}): {} MB of WAL"
-              + " replayed by Postgres in {} ms,"
-              + " {} ms in all; delta image {} KB ({} pages stored, {} compared, {} whole files) of {} MB in all,"
+      LOG.info("Rolled {}/{} image forward from {} to {} (checkpoint {}, Postgres's minRecoveryPoint {}) in {} ms:"
+              + " {} MB of WAL; materialize {} ms, place WAL {} ms, redo Postgres {} ms, write delta {} ms;"
+              + " delta image {} KB ({} pages stored, {} compared, {} whole files) of a {} MB data directory,"
               + " chain of {}", timeline.tenantId(), timeline.timelineId(), Lsn.format(base.lsn()),
-          Lsn.format(image.lsn()), Lsn.format(image.checkpointLsn()), Lsn.format(postgresMinRecoveryPoint), String.format("%.1f", plan.walBytes() / 1048576.0),
-          redoNanos / 1_000_000, nanos / 1_000_000, written.bytes() / 1024, written.pagesStored(),
-          written.pagesCompared(), written.wholeFiles(), plan.base().materializedBytes() >> 20,
-          plan.base().layers().size() + 1);
+          Lsn.format(image.lsn()), Lsn.format(image.checkpointLsn()), Lsn.format(postgresMinRecoveryPoint),
+          nanos / 1_000_000, String.format("%.1f", plan.walBytes() / 1048576.0), (materialized - begin) / 1_000_000,
+          (redoBegin - materialized) / 1_000_000, redoNanos / 1_000_000, writeNanos / 1_000_000,
+          written.bytes() / 1024, written.pagesStored(), written.pagesCompared(), written.wholeFiles(),
+          plan.base().materializedBytes() >> 20, plan.base().layers().size() + 1);
       return image;
     } finally {
-      if (!published && imageDir != null) {
-        PgFiles.deleteRecursively(imageDir);
+      if (!published) {
+        if (imageDir != null) {
+          PgFiles.deleteRecursively(imageDir);
+        }
+        PgFiles.deleteRecursively(scratch);
       }
-      PgFiles.deleteRecursively(scratch);
+    }
+  }
+
+  /**
+   * Makes the directory a successful run left equal to a materialization of its image: removes what an
+   * image leaves out (signal files, WAL segments, the postmaster's files) and gives every file the
+   * untouched time again. Everything else in it is exactly what the image stores.
+   */
+  private static void resetKept(Path dataDir) throws IOException {
+    List<Path> paths;
+    try (var walk = Files.walk(dataDir)) {
+      paths = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+    for (Path path : paths) {
+      if (path.equals(dataDir) || Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      if (DataDirFiles.isLeftOut(dataDir.relativize(path).toString().replace('\\', '/'))) {
+        Files.delete(path);
+      } else {
+        Files.setLastModifiedTime(path, UNTOUCHED);
+      }
     }
   }
 
