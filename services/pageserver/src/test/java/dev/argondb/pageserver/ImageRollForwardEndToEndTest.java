@@ -151,8 +151,8 @@ class ImageRollForwardEndToEndTest {
     assertEquals(first.lsn(), planner().plan(TENANT, MAIN, 0).image().lsn());
     assertSameDataAndSoundIndexes(MAIN, 0, atEnd);
     // Between the image's checkpoint and its LSN the image must not be used: its pages are newer than that.
-    assertTrue(Lsn.compare(planner().plan(TENANT, MAIN, between).image().lsn(), first.lsn()) < 0);
     assertSameDataAndSoundIndexes(MAIN, between, atBetween);
+    assertTrue(Lsn.compare(planner().plan(TENANT, MAIN, between).image().lsn(), first.lsn()) < 0);
 
     ImageChain firstChain = chainAt(first.lsn());
     long fullBytes = firstChain.materializedBytes();
