@@ -36,4 +36,8 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
     return new PageserverConfig(dataDir, "127.0.0.1", httpPort, "", DEFAULT_IMAGE_ROLL_FORWARD_BYTES,
         DEFAULT_INGEST_SYNC_MILLIS, DEFAULT_RECONNECT_MILLIS);
   }
+
+  public PageserverConfig withPgBinDir(String dir) {
+    return new PageserverConfig(dataDir, host, httpPort, dir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis);
+  }
 }
