@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.controlplane.testing.ControlPlaneTestBed;
-import dev.argondb.controlplane.testing.TestPageserver;
+import dev.argondb.controlplane.testing.TestStorage;
 import dev.argondb.pgformat.Lsn;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -28,15 +28,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class BranchApiTest {
-  private TestPageserver pageserver;
+  private TestStorage storage;
   private ControlPlaneTestBed cp;
   private String tenant;
   private JsonObject main;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    pageserver = TestPageserver.start(vertx);
-    cp = ControlPlaneTestBed.start(vertx, config -> config.withPageserver(pageserver.ref()));
+    storage = TestStorage.start(vertx);
+    cp = ControlPlaneTestBed.start(vertx, storage::configure);
     JsonObject created = expect(201, cp.post("/v1/tenants", new JsonObject()));
     tenant = created.getString("id");
     main = created.getJsonArray("timelines").getJsonObject(0);
@@ -45,13 +45,13 @@ class BranchApiTest {
   @AfterEach
   void stop() throws Exception {
     cp.close();
-    pageserver.close();
+    storage.close();
   }
 
   @Test
   void tenantCreationMakesTheMainRootTimelineOnThePageserver() {
     assertEquals("main", main.getString("name"));
-    PageserverTimelineInfo info = pageserver.info(tenant, main.getString("id"));
+    PageserverTimelineInfo info = storage.info(tenant, main.getString("id"));
     assertNull(info.ancestorTimelineId());
     assertEquals(info.startLsn(), info.lastRecordLsn());
     assertEquals(List.of(info.startLsn()), info.imageLsns(), "the initdb image");
@@ -59,17 +59,17 @@ class BranchApiTest {
     // A tenant id taken already: 409, and no second root timeline on the pageserver.
     JsonObject again = expect(409, cp.post("/v1/tenants", new JsonObject().put("tenant_id", tenant)));
     assertTrue(again.getString("error").contains("already exists"), again.encode());
-    assertEquals(1, pageserver.timelineCount());
+    assertEquals(1, storage.timelineCount());
   }
 
   @Test
   void branchesAtTheLatestLsnAtAnExplicitLsnAndOfABranch() {
-    String end = Lsn.format(pageserver.info(tenant, main.getString("id")).lastRecordLsn());
+    String end = Lsn.format(storage.info(tenant, main.getString("id")).lastRecordLsn());
 
     JsonObject latest = branch(new JsonObject().put("name", "migration_check"), 201);
     assertEquals(main.getString("id"), latest.getString("ancestor_timeline_id"));
     assertEquals(end, latest.getString("ancestor_lsn"), "the pageserver's answer is stored");
-    PageserverTimelineInfo onPageserver = pageserver.info(tenant, latest.getString("id"));
+    PageserverTimelineInfo onPageserver = storage.info(tenant, latest.getString("id"));
     assertEquals(main.getString("id"), onPageserver.ancestorTimelineId());
     assertEquals(end, Lsn.format(onPageserver.ancestorLsn()));
 
@@ -81,7 +81,7 @@ class BranchApiTest {
     JsonObject grandchild = branch(new JsonObject().put("name", "grandchild").put("timeline_id", child)
         .put("ancestor_timeline_id", latest.getString("id")), 201);
     assertEquals(child, grandchild.getString("id"));
-    assertEquals(latest.getString("id"), pageserver.info(tenant, child).ancestorTimelineId());
+    assertEquals(latest.getString("id"), storage.info(tenant, child).ancestorTimelineId());
 
     JsonArray list = expect(200, cp.get("/v1/tenants/" + tenant + "/timelines")).getJsonArray("timelines");
     assertEquals(4, list.size());
@@ -94,8 +94,8 @@ class BranchApiTest {
 
   @Test
   void badBranchPointsAreRefusedAndNothingIsStored() {
-    long end = pageserver.info(tenant, main.getString("id")).lastRecordLsn();
-    int before = pageserver.timelineCount();
+    long end = storage.info(tenant, main.getString("id")).lastRecordLsn();
+    int before = storage.timelineCount();
 
     assertRefused(400, "below the start", new JsonObject().put("name", "b").put("ancestor_start_lsn", Lsn.format(end - 8)));
     assertRefused(400, "beyond the ingested end",
@@ -114,7 +114,7 @@ class BranchApiTest {
     expect(404, cp.post("/v1/tenants/" + "e".repeat(32) + "/timelines", new JsonObject().put("name", "b")));
 
     assertEquals(1L, cp.sql("SELECT count(*) FROM timelines"), "no row for a refused branch");
-    assertEquals(before, pageserver.timelineCount(), "no pageserver timeline for a refused branch");
+    assertEquals(before, storage.timelineCount(), "no pageserver timeline for a refused branch");
   }
 
   @Test
@@ -133,13 +133,13 @@ class BranchApiTest {
     JsonObject running = expect(409, cp.delete(timelinePath(child.getString("id"))));
     assertTrue(running.getString("error").contains("running endpoints: child-ep (running)"), running.encode());
     assertEquals(3L, cp.sql("SELECT count(*) FROM timelines"));
-    assertTrue(pageserver.has(tenant, child.getString("id")));
+    assertTrue(storage.has(tenant, child.getString("id")));
     expect(404, cp.delete(timelinePath("f".repeat(32))));
 
-    assumeTrue(pageserver.servesDeletes(), "this pageserver build does not delete timelines yet");
+    assumeTrue(storage.servesDeletes(), "this pageserver build does not delete timelines yet");
     cp.sql("UPDATE endpoints SET state = 'suspended' WHERE name = 'child-ep' RETURNING 1");
     expect(204, cp.delete(timelinePath(child.getString("id"))));
-    assertFalse(pageserver.has(tenant, child.getString("id")));
+    assertFalse(storage.has(tenant, child.getString("id")));
     assertEquals(0L, cp.sql("SELECT count(*) FROM endpoints"), "its suspended endpoint went with it");
     expect(204, cp.delete(timelinePath(parent.getString("id"))));
     assertEquals(1L, cp.sql("SELECT count(*) FROM timelines"));
@@ -147,7 +147,7 @@ class BranchApiTest {
 
   @Test
   void readOnlyEndpointsArePinnedAtACheckedLsn() {
-    long end = pageserver.info(tenant, main.getString("id")).lastRecordLsn();
+    long end = storage.info(tenant, main.getString("id")).lastRecordLsn();
     String path = "/v1/tenants/" + tenant + "/endpoints";
     expect(201, cp.post(path, new JsonObject().put("name", "rw").put("branch_name", "main")));
 

@@ -22,12 +22,8 @@ import dev.argondb.compute.postgres.PgFiles;
 import dev.argondb.compute.postgres.PgProcess;
 import dev.argondb.compute.postgres.PgServer;
 import dev.argondb.controlplane.testing.ControlPlaneTestBed;
-import dev.argondb.controlplane.testing.TestPageserver;
+import dev.argondb.controlplane.testing.TestStorage;
 import dev.argondb.pgformat.Lsn;
-import dev.argondb.safekeeper.SafekeeperConfig;
-import dev.argondb.safekeeper.SafekeeperService;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -54,24 +50,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class BranchAtTimeTest {
-  private static final String SAFEKEEPER = "sk1";
+  private static final String SAFEKEEPER = TestStorage.SAFEKEEPER;
   private static final String REPLICATION_USER = "argon_replication";
   private static final String REPLICATION_PASSWORD = "replication-password";
   private static final long TIMEOUT_MILLIS = 30_000;
 
   private Vertx vertx;
   private Path root;
-  private TestPageserver pageserver;
+  private TestStorage storage;
   private ControlPlaneTestBed cp;
   private PgProcess compute;
-  private SafekeeperService.Handle safekeeper;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
     root = Files.createTempDirectory("argon-cp-branch-time-");
-    pageserver = TestPageserver.start(vertx);
-    cp = ControlPlaneTestBed.start(vertx, config -> config.withPageserver(pageserver.ref()));
+    storage = TestStorage.start(vertx);
+    cp = ControlPlaneTestBed.start(vertx, storage::configure);
   }
 
   @AfterEach
@@ -80,10 +75,7 @@ class BranchAtTimeTest {
       compute.stop(PgProcess.Shutdown.IMMEDIATE, Duration.ofSeconds(10));
     }
     cp.close();
-    pageserver.close();
-    if (safekeeper != null) {
-      ControlPlaneTestBed.await(safekeeper.undeploy(vertx));
-    }
+    storage.close();
     PgFiles.deleteRecursively(root);
   }
 
@@ -93,12 +85,9 @@ class BranchAtTimeTest {
     JsonObject main = expect(200, cp.get("/v1/tenants/" + tenant + "/timelines")).getJsonArray("timelines")
         .getJsonObject(0);
     String mainId = main.getString("id");
-    long start = pageserver.info(tenant, mainId).startLsn();
-    safekeeper = SafekeeperService.deploy(vertx,
-        new SafekeeperConfig(SAFEKEEPER, root.resolve(SAFEKEEPER), "127.0.0.1", 0, 1),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();
+    long start = storage.info(tenant, mainId).startLsn();
     compute = startCompute(tenant, mainId);
-    streamToSafekeeper(tenant, mainId, start, safekeeper.ref());
+    streamToSafekeeper(tenant, mainId, start, storage.safekeeper.ref());
 
     execute("CREATE TABLE t(key int primary key)");
     long beforeA = Lsn.parse(query("SELECT pg_current_wal_insert_lsn()::text"));
@@ -111,7 +100,7 @@ class BranchAtTimeTest {
     execute("INSERT INTO t SELECT generate_series(101, 200)");
     long afterB = Lsn.parse(query("SELECT pg_current_wal_insert_lsn()::text"));
     ControlPlaneTestBed.eventually(TIMEOUT_MILLIS, "the pageserver ingests up to " + Lsn.format(afterB),
-        () -> Lsn.compare(pageserver.info(tenant, mainId).lastRecordLsn(), afterB) >= 0);
+        () -> Lsn.compare(storage.info(tenant, mainId).lastRecordLsn(), afterB) >= 0);
 
     // Postgres' own timestamptz text form, as the walkthrough passes it.
     String postgresForm = query("SELECT to_char(timestamptz '" + between + "' AT TIME ZONE 'UTC', "
@@ -121,7 +110,7 @@ class BranchAtTimeTest {
     long at = Lsn.parse(beforeDrop.getString("ancestor_lsn"));
     assertTrue(Lsn.compare(at, beforeA) > 0 && Lsn.compare(at, afterA) <= 0,
         "the first insert's commit end " + Lsn.format(at) + " in (" + Lsn.format(beforeA) + ", " + Lsn.format(afterA) + "]");
-    PageserverTimelineInfo onPageserver = pageserver.info(tenant, beforeDrop.getString("id"));
+    PageserverTimelineInfo onPageserver = storage.info(tenant, beforeDrop.getString("id"));
     assertEquals(mainId, onPageserver.ancestorTimelineId());
     assertEquals(at, onPageserver.ancestorLsn());
 
@@ -140,7 +129,7 @@ class BranchAtTimeTest {
   private PgProcess startCompute(String tenant, String timeline) throws Exception {
     Path dataDir = root.resolve("compute").resolve("pgdata");
     new BasebackupClient(vertx, GrpcClient.client(vertx)).fetch(
-        SocketAddress.inetSocketAddress(pageserver.handle.port(), pageserver.handle.host()), tenant, timeline, 0,
+        SocketAddress.inetSocketAddress(storage.handle.port(), storage.handle.host()), tenant, timeline, 0,
         dataDir).await();
     Files.writeString(dataDir.resolve("pg_hba.conf"), "host all " + SystemRoles.AGENT_SUPERUSER + " 127.0.0.1/32 trust\n"
         + "host all all 127.0.0.1/32 scram-sha-256\nhost replication all 127.0.0.1/32 scram-sha-256\n");

@@ -7,8 +7,11 @@ import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverRef;
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.controlplane.ControlPlaneConfig;
 import dev.argondb.pageserver.PageserverConfig;
 import dev.argondb.pageserver.PageserverService;
+import dev.argondb.safekeeper.SafekeeperConfig;
+import dev.argondb.safekeeper.SafekeeperService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -17,30 +20,44 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** A real pageserver deployed on a test's Vert.x, in a temporary directory. Test-thread only (it blocks). */
-public final class TestPageserver implements AutoCloseable {
+/**
+ * The storage side on a test's Vert.x, in a temporary directory: a real pageserver and one real safekeeper
+ * (a control plane configures both or neither). Test-thread only (it blocks).
+ */
+public final class TestStorage implements AutoCloseable {
   private static final long TIMEOUT_MILLIS = 60_000;
+  public static final String SAFEKEEPER = "sk1";
 
   private final Vertx vertx;
   private final Path dir;
   public final PageserverService.Handle handle;
+  public final SafekeeperService.Handle safekeeper;
 
-  private TestPageserver(Vertx vertx, Path dir, PageserverService.Handle handle) {
+  private TestStorage(Vertx vertx, Path dir, PageserverService.Handle handle, SafekeeperService.Handle safekeeper) {
     this.vertx = vertx;
     this.dir = dir;
     this.handle = handle;
+    this.safekeeper = safekeeper;
   }
 
-  public static TestPageserver start(Vertx vertx) throws IOException {
-    Path dir = Files.createTempDirectory("argon-cp-pageserver-");
+  public static TestStorage start(Vertx vertx) throws IOException {
+    Path dir = Files.createTempDirectory("argon-cp-storage-");
+    SafekeeperService.Handle safekeeper = ControlPlaneTestBed.await(SafekeeperService.deploy(vertx,
+        new SafekeeperConfig(SAFEKEEPER, dir.resolve(SAFEKEEPER), "127.0.0.1", 0, 1), registry()));
     PageserverService.Handle handle = ControlPlaneTestBed.await(PageserverService.deploy(vertx,
-        PageserverConfig.defaults(dir, 0), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
-    return new TestPageserver(vertx, dir, handle);
+        PageserverConfig.defaults(dir.resolve("pageserver"), 0), registry()));
+    return new TestStorage(vertx, dir, handle, safekeeper);
   }
 
-  public PageserverRef ref() {
-    return new PageserverRef(handle.host(), handle.port());
+  /** A control plane's settings with this pageserver and safekeeper (WAL quorum 1). */
+  public ControlPlaneConfig configure(ControlPlaneConfig config) {
+    return config.withStorage(List.of(safekeeper.ref()), 1, new PageserverRef(handle.host(), handle.port()));
+  }
+
+  private static PrometheusMeterRegistry registry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
   /** What the pageserver holds of the timeline (fails with a ReplyException for an unknown one). */
@@ -72,6 +89,7 @@ public final class TestPageserver implements AutoCloseable {
   @Override
   public void close() throws IOException {
     ControlPlaneTestBed.await(handle.undeploy(vertx));
+    ControlPlaneTestBed.await(safekeeper.undeploy(vertx));
     PgFiles.deleteRecursively(dir);
   }
 }
