@@ -94,8 +94,11 @@ class BranchWalkthroughTest {
     cli("timeline", "branch", "--branch-name", "feature", "--ancestor-branch-name", "main");
     cli("endpoint", "create", "feature", "--branch-name", "feature");
     sql("feature", "INSERT INTO timed VALUES (2)");
-    OffsetDateTime between = OffsetDateTime.now(ZoneOffset.UTC);
-    Thread.sleep(1100); // commit timestamps have microseconds; the time given has seconds
+    // The time given has whole seconds: the next one after commit 2, and commit 3 after it.
+    OffsetDateTime between = OffsetDateTime.now(ZoneOffset.UTC).withNano(0).plusSeconds(1);
+    while (!OffsetDateTime.now(ZoneOffset.UTC).isAfter(between.plusNanos(100_000_000))) {
+      Thread.sleep(20);
+    }
     sql("feature", "INSERT INTO timed VALUES (3)");
 
     String time = between.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) + "+00";
