@@ -57,4 +57,9 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, rollForwardBytes, ingestSyncMillis,
         reconnectMillis, concurrency, checkMillis);
   }
+
+  public PageserverConfig withPgBinDir(String dir) {
+    return new PageserverConfig(dataDir, host, httpPort, dir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
+        redoConcurrency, redoCheckMillis);
+  }
 }

@@ -2,6 +2,7 @@ package dev.argondb.pageserver;
 
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.PageserverCheckLsn;
 import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverLsnForTime;
@@ -48,7 +49,12 @@ public final class PageserverVerticle extends VerticleBase {
             m -> answer(m, false, () -> timelines.get(m.body().tenantId(), m.body().timelineId()).info())).completion(),
         bus.<PageserverLsnForTime>consumer(BusAddresses.PAGESERVER_LSN_FOR_TIME,
             m -> answer(m, false, () -> LsnForTime.find(timelines.get(m.body().tenantId(), m.body().timelineId()),
-                m.body().epochMicros()))).completion());
+                m.body().epochMicros()))).completion(),
+        bus.<PageserverCheckLsn>consumer(BusAddresses.PAGESERVER_CHECK_LSN, m -> answer(m, false, () -> {
+          Timeline timeline = timelines.get(m.body().tenantId(), m.body().timelineId());
+          timeline.checkStartable(m.body().lsn());
+          return timeline.info();
+        })).completion());
   }
 
   private <T> void answer(Message<T> message, boolean ordered, Callable<Object> work) {
