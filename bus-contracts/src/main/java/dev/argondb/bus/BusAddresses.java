@@ -71,4 +71,7 @@ public final class BusAddresses {
 
   /** Request {@link PageserverDeleteTimeline}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
   public static final String PAGESERVER_DELETE_TIMELINE = "argon.pageserver.timeline.delete";
+
+  /** Request {@link PageserverCheckLsn}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
+  public static final String PAGESERVER_CHECK_LSN = "argon.pageserver.timeline.check-lsn";
 }

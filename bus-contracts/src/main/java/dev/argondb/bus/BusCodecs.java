@@ -18,7 +18,8 @@ public final class BusCodecs {
       SyncComputeRoles.class, ComputeRolesSynced.class,
       PageserverCreateTimeline.class, PageserverGetTimeline.class, PageserverTimelineInfo.class,
       PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class,
-      PageserverDeleteTimeline.class);
+      PageserverDeleteTimeline.class,
+      PageserverCheckLsn.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

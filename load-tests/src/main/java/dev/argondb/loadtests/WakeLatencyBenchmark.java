@@ -28,7 +28,8 @@ public final class WakeLatencyBenchmark {
     ArgonHome home = new ArgonHome(dir);
     LocalStackSettings settings = LocalStackSettings.defaults().withPorts(FreePorts.pick(), FreePorts.pick(),
         FreePorts.pick(), FreePorts.pick(), FreePorts.pick())
-        .withSafekeepers(java.util.List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick());
+        .withSafekeepers(java.util.List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick())
+        .withPageserverPort(FreePorts.pick());
     ControlPlaneDatabase.initialize(home, settings);
     try (LocalStack stack = LocalStack.start(home, settings, "argon-bench-" + ProcessHandle.current().pid()).await()) {
       ApiClient api = new ApiClient(settings.controlPlaneUrl());

@@ -51,6 +51,10 @@ public final class ArgonHome {
     return root.resolve("safekeepers").resolve(id);
   }
 
+  public Path pageserverDir() {
+    return root.resolve("pageserver");
+  }
+
   public Path computesDir() {
     return root.resolve("computes");
   }

@@ -25,38 +25,45 @@ import java.util.List;
  * @param gatewayRequireTls     refuse plain connections from other hosts than this one (the gateway always offers
  *                              TLS with the certificate {@code argon init} generated)
  * @param gatewayInstances      gateway event loops (verticles) sharing the port when TLS is off; 0 = one per core
+ * @param pageserverPort        the pageserver's gRPC (basebackups), {@code /metrics} and {@code /health}
  */
 public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort, int computeHttpPort,
                                  int controlDbPort, String controlDbPassword, String adminPassword,
                                  String defaultTenantId, String pgBinDir, List<Integer> safekeeperHttpPorts,
                                  int walQuorum, int stackAdminPort, boolean gatewayRequireTls,
-                                 int gatewayInstances) {
+                                 int gatewayInstances, int pageserverPort) {
 
   public static final String ADMIN_ROLE = "cloud_admin";
   public static final String DEFAULT_ENDPOINT = "main";
 
   public static LocalStackSettings defaults() {
     return new LocalStackSettings(55432, 9702, 9700, 9701, 9709, randomSecret(), randomSecret(), null,
-        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708, false, 0);
+        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708, false, 0, 9714);
   }
 
   public LocalStackSettings withPorts(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort,
                                       int computeHttpPort, int controlDbPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances);
+        gatewayRequireTls, gatewayInstances, pageserverPort);
   }
 
   public LocalStackSettings withSafekeepers(List<Integer> httpPorts, int quorum, int adminPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, httpPorts, quorum, adminPort, gatewayRequireTls,
-        gatewayInstances);
+        gatewayInstances, pageserverPort);
   }
 
   public LocalStackSettings withDefaultTenant(String tenantId) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, tenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances);
+        gatewayRequireTls, gatewayInstances, pageserverPort);
+  }
+
+  public LocalStackSettings withPageserverPort(int port) {
+    return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
+        gatewayRequireTls, gatewayInstances, port);
   }
 
   /** Safekeeper ids: sk1, sk2, ... one per port. */
@@ -106,7 +113,8 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         .put("admin_password", adminPassword).put("default_tenant_id", defaultTenantId)
         .put("pg_bin_dir", pgBinDir).put("safekeeper_http_ports", new JsonArray(safekeeperHttpPorts))
         .put("wal_quorum", walQuorum).put("stack_admin_port", stackAdminPort)
-        .put("gateway_require_tls", gatewayRequireTls).put("gateway_instances", gatewayInstances);
+        .put("gateway_require_tls", gatewayRequireTls).put("gateway_instances", gatewayInstances)
+        .put("pageserver_port", pageserverPort);
   }
 
   public static LocalStackSettings fromJson(JsonObject json) {
@@ -123,6 +131,7 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         json.getString("control_db_password"), json.getString("admin_password"),
         json.getString("default_tenant_id"), json.getString("pg_bin_dir"), List.copyOf(safekeeperPorts),
         json.getInteger("wal_quorum", d.walQuorum), json.getInteger("stack_admin_port", d.stackAdminPort),
-        json.getBoolean("gateway_require_tls", d.gatewayRequireTls), json.getInteger("gateway_instances", d.gatewayInstances));
+        json.getBoolean("gateway_require_tls", d.gatewayRequireTls), json.getInteger("gateway_instances", d.gatewayInstances),
+        json.getInteger("pageserver_port", d.pageserverPort));
   }
 }

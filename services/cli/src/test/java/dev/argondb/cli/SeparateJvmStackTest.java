@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The services as separate JVMs on separate addresses (control plane 127.0.0.2, compute agent 127.0.0.3,
- * gateway 127.0.0.4), joined only by Hazelcast over TCP, started by {@code argon service <role>} from one
- * config file plus per-process environment overrides. The walkthrough runs through the gateway, then the
- * compute agent's JVM is killed and restarted.
+ * gateway 127.0.0.4, safekeepers 127.0.0.5-7, pageserver 127.0.0.8), joined only by Hazelcast over TCP,
+ * started by {@code argon service <role>} from one config file plus per-process environment overrides. The
+ * walkthrough (write, branch, read on the branch) runs through the gateway, then a safekeeper's JVM is
+ * killed, then the compute agent's JVM is killed and restarted.
  */
 class SeparateJvmStackTest {
   private static final String CONTROL_PLANE_HOST = "127.0.0.2";
@@ -37,6 +38,7 @@ class SeparateJvmStackTest {
   private static final String GATEWAY_HOST = "127.0.0.4";
   /** Safekeepers sk1..sk3 on 127.0.0.5..7: every COMMIT waits for two of them. */
   private static final List<String> SAFEKEEPER_HOSTS = List.of("127.0.0.5", "127.0.0.6", "127.0.0.7");
+  private static final String PAGESERVER_HOST = "127.0.0.8";
   private static final Duration START = Duration.ofSeconds(90);
 
   private static Path dir;
@@ -45,6 +47,8 @@ class SeparateJvmStackTest {
   private static ServiceJvm controlPlane;
   private static ServiceJvm compute;
   private static ServiceJvm gateway;
+  private static ServiceJvm pageserver;
+  private static int pageserverPort;
   private static final List<ServiceJvm> safekeepers = new ArrayList<>();
   private static Path config;
   private static int controlPlanePort;
@@ -67,8 +71,9 @@ class SeparateJvmStackTest {
     computeHttpPort = ServiceJvm.freePort(COMPUTE_HOST);
     gatewayPort = ServiceJvm.freePort(GATEWAY_HOST);
     gatewayHttpPort = ServiceJvm.freePort(GATEWAY_HOST);
+    pageserverPort = ServiceJvm.freePort(PAGESERVER_HOST);
     JsonArray members = new JsonArray();
-    List<String> hosts = new ArrayList<>(List.of(CONTROL_PLANE_HOST, COMPUTE_HOST, GATEWAY_HOST));
+    List<String> hosts = new ArrayList<>(List.of(CONTROL_PLANE_HOST, COMPUTE_HOST, GATEWAY_HOST, PAGESERVER_HOST));
     hosts.addAll(SAFEKEEPER_HOSTS);
     JsonArray safekeeperRefs = new JsonArray();
     Map<String, Integer> safekeeperPorts = new java.util.HashMap<>();
@@ -88,7 +93,10 @@ class SeparateJvmStackTest {
         .put("cluster", new JsonObject().put("name", "argon-jvms-" + ProcessHandle.current().pid()).put("members", members))
         .put("control-plane", new JsonObject().put("http_host", CONTROL_PLANE_HOST).put("http_port", controlPlanePort)
             .put("database_url", ControlPlaneDatabase.url(db)).put("compute_start_timeout_millis", 20_000)
-            .put("safekeepers", safekeeperRefs).put("wal_quorum", 2))
+            .put("safekeepers", safekeeperRefs).put("wal_quorum", 2)
+            .put("pageserver", new JsonObject().put("host", PAGESERVER_HOST).put("grpc_port", pageserverPort)))
+        .put("pageserver", new JsonObject().put("host", PAGESERVER_HOST).put("http_port", pageserverPort)
+            .put("data_dir", dir.resolve("pageserver").toString()))
         .put("compute", new JsonObject().put("data_root", dir.resolve("computes").toString())
             .put("compute_host", COMPUTE_HOST).put("http_host", COMPUTE_HOST).put("http_port", computeHttpPort))
         .put("gateway", new JsonObject().put("host", GATEWAY_HOST).put("port", gatewayPort)
@@ -101,17 +109,19 @@ class SeparateJvmStackTest {
           "ARGON_SAFEKEEPER_HOST", host, "ARGON_SAFEKEEPER_HTTP_PORT", Integer.toString(safekeeperPorts.get(host)),
           "ARGON_SAFEKEEPER_DATA_DIR", dir.resolve("sk" + (i + 1)).toString())));
     }
+    pageserver = start("pageserver", PAGESERVER_HOST);
     controlPlane = start("control-plane", CONTROL_PLANE_HOST);
     compute = start("compute", COMPUTE_HOST);
     gateway = start("gateway", GATEWAY_HOST);
     for (int i = 0; i < SAFEKEEPER_HOSTS.size(); i++) {
       safekeepers.get(i).awaitHealthy(SAFEKEEPER_HOSTS.get(i), safekeeperPorts.get(SAFEKEEPER_HOSTS.get(i)), START);
     }
+    pageserver.awaitHealthy(PAGESERVER_HOST, pageserverPort, START);
     controlPlane.awaitHealthy(CONTROL_PLANE_HOST, controlPlanePort, START);
     compute.awaitHealthy(COMPUTE_HOST, computeHttpPort, START);
     gateway.awaitHealthy(GATEWAY_HOST, gatewayHttpPort, START);
-    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 6, START);
-    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 6, START);
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 7, START);
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 7, START);
     api = new ApiClient("http://" + CONTROL_PLANE_HOST + ":" + controlPlanePort);
   }
 
@@ -185,15 +195,16 @@ class SeparateJvmStackTest {
         .put("password", PASSWORD));
     api.post("/v1/tenants/" + tenant + "/endpoints", new JsonObject().put("name", "main")
         .put("branch_name", "main").put("suspend_timeout_seconds", 0));
-    // Branches at an LSN need the pageserver; a second root branch is what exists today.
-    api.post("/v1/tenants/" + tenant + "/timelines", new JsonObject().put("name", "second"));
+    write("main", 1, "on-main");
+    // A branch (on the pageserver's JVM) of main at its latest LSN, with its own compute.
+    api.post("/v1/tenants/" + tenant + "/timelines", new JsonObject().put("name", "second")
+        .put("ancestor_branch_name", "main"));
     api.post("/v1/tenants/" + tenant + "/endpoints", new JsonObject().put("name", "second")
         .put("branch_name", "second").put("suspend_timeout_seconds", 0));
-
-    write("main", 1, "on-main");
+    assertEquals("on-main", valuesIn("second"), "the branch reads its parent's row");
     write("second", 2, "on-second");
     assertEquals("on-main", valuesIn("main"));
-    assertEquals("on-second", valuesIn("second"));
+    assertEquals("on-main,on-second", valuesIn("second"));
     assertEquals(COMPUTE_HOST, api.get("/v1/endpoints/main").getString("host"),
         "the agent advertises its own host, where the compute listens");
 
@@ -206,8 +217,8 @@ class SeparateJvmStackTest {
     awaitState("second", "suspended", Duration.ofSeconds(30));
 
     compute.kill();
-    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 4, Duration.ofSeconds(60));
-    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 4, Duration.ofSeconds(60));
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 5, Duration.ofSeconds(60));
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 5, Duration.ofSeconds(60));
 
     // Hazelcast drops the dead member's bus registrations a little after the member itself; until
     // then a wake may still be sent to it and time out. Once they are gone, a wake fails at once.
@@ -231,12 +242,12 @@ class SeparateJvmStackTest {
 
     compute = start("compute", COMPUTE_HOST);
     compute.awaitHealthy(COMPUTE_HOST, computeHttpPort, START);
-    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 5, START);
-    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 5, START);
+    gateway.awaitClusterMembers(GATEWAY_HOST, gatewayHttpPort, 6, START);
+    controlPlane.awaitClusterMembers(CONTROL_PLANE_HOST, controlPlanePort, 6, START);
     // The new agent stops the compute the killed one left behind and reports it suspended.
     awaitState("main", "suspended", Duration.ofSeconds(30));
 
-    assertEquals("on-second", valuesIn("second"), "the endpoint wakes again with its data");
+    assertEquals("on-main,on-second", valuesIn("second"), "the endpoint wakes again with its data");
     assertEquals("on-main,after-sk3-died", valuesIn("main"), "restarted from two safekeepers' WAL");
     assertEquals("running", api.get("/v1/endpoints/main").getString("state"));
   }

@@ -11,6 +11,7 @@ public final class TestStackSettings {
   public static LocalStackSettings onFreePorts() {
     return LocalStackSettings.defaults()
         .withPorts(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick())
-        .withSafekeepers(List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick());
+        .withSafekeepers(List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick()), 2, FreePorts.pick())
+        .withPageserverPort(FreePorts.pick());
   }
 }

@@ -17,6 +17,11 @@ public final class ComputeService {
   public record Handle(int httpPort, ComputeMetrics metrics) {}
 
   public static Future<Handle> deploy(Vertx vertx, ComputeConfig config, PrometheusMeterRegistry registry) {
+    if (!vertx.isNativeTransportEnabled()) {
+      // The agent reaches each compute over a private Unix socket, which needs epoll (ComputeAccess).
+      return Future.failedFuture(new IllegalStateException(
+          "the compute agent needs Vert.x's native transport (epoll); create Vert.x with preferNativeTransport"));
+    }
     BusCodecs.registerAll(vertx.eventBus());
     ComputeMetrics metrics = new ComputeMetrics(registry);
     ComputeAgentVerticle agent = new ComputeAgentVerticle(config, metrics);

@@ -40,6 +40,10 @@ public record ControlPlaneConfig(String httpHost, int httpPort, String databaseU
     if (!safekeepers.isEmpty() && (walQuorum < 1 || walQuorum > safekeepers.size())) {
       throw new IllegalArgumentException("walQuorum must be 1.." + safekeepers.size() + ", got " + walQuorum);
     }
+    if (safekeepers.isEmpty() != (pageserver == null)) {
+      // Computes start from the pageserver's basebackups, which it makes from the safekeepers' WAL.
+      throw new IllegalArgumentException("safekeepers and a pageserver go together: configure both or neither");
+    }
     if (computeStartTimeoutMillis < 1) {
       throw new IllegalArgumentException("computeStartTimeoutMillis must be >= 1, got " + computeStartTimeoutMillis);
     }
@@ -70,15 +74,12 @@ public record ControlPlaneConfig(String httpHost, int httpPort, String databaseU
         idleCheckIntervalMillis, timeoutMillis, safekeepers, walQuorum, pageserver);
   }
 
-  /** Safekeepers that keep WAL durable: a COMMIT returns once {@code quorum} of them fsynced it. */
-  public ControlPlaneConfig withSafekeepers(List<SafekeeperRef> refs, int quorum) {
+  /**
+   * The storage services: safekeepers that keep WAL durable (a COMMIT returns once {@code quorum} of them
+   * fsynced it) and the pageserver computes start from.
+   */
+  public ControlPlaneConfig withStorage(List<SafekeeperRef> refs, int quorum, PageserverRef pageserverRef) {
     return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, defaultSuspendTimeoutSeconds,
-        idleCheckIntervalMillis, computeStartTimeoutMillis, refs, quorum, pageserver);
-  }
-
-  /** The pageserver that keeps timelines: computes start from its basebackups, branches are created on it. */
-  public ControlPlaneConfig withPageserver(PageserverRef ref) {
-    return new ControlPlaneConfig(httpHost, httpPort, databaseUrl, defaultSuspendTimeoutSeconds,
-        idleCheckIntervalMillis, computeStartTimeoutMillis, safekeepers, walQuorum, ref);
+        idleCheckIntervalMillis, computeStartTimeoutMillis, refs, quorum, pageserverRef);
   }
 }

@@ -13,6 +13,7 @@ import dev.argondb.controlplane.db.TimelineStore;
 import dev.argondb.controlplane.lifecycle.EndpointLifecycleVerticle;
 import dev.argondb.controlplane.lifecycle.IdleSuspendVerticle;
 import dev.argondb.controlplane.lifecycle.InventoryMetricsVerticle;
+import dev.argondb.controlplane.wal.PageserverIngest;
 import dev.argondb.controlplane.wal.SafekeeperFollowers;
 import dev.argondb.controlplane.wal.SafekeeperSet;
 import dev.argondb.controlplane.wal.TimelineElection;
@@ -36,6 +37,7 @@ public final class ControlPlaneService {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneService.class);
   /** How long a request to one safekeeper may take (preparing a term may copy WAL from a peer). */
   private static final long SAFEKEEPER_TIMEOUT_MILLIS = 30_000;
+  private static final long PAGESERVER_TIMEOUT_MILLIS = 30_000;
 
   private ControlPlaneService() {}
 
@@ -67,7 +69,9 @@ public final class ControlPlaneService {
     return SchemaMigrator.migrate(vertx, pool)
         .onSuccess(applied -> LOG.info("Control-plane schema current ({} migration(s) applied)", applied))
         .compose(migrated -> deploy(vertx, deployed, new EndpointLifecycleVerticle(endpoints, roles, metrics,
-            config.computeStartTimeoutMillis(), election, followers)))
+            config.computeStartTimeoutMillis(), election, followers, config.pageserver(),
+            config.pageserver() == null ? null
+                : new PageserverIngest(vertx.eventBus(), config.safekeepers(), PAGESERVER_TIMEOUT_MILLIS))))
         .compose(done -> deploy(vertx, deployed, new IdleSuspendVerticle(endpoints, config.idleCheckIntervalMillis(),
             suspendRequestTimeout)))
         .compose(done -> deploy(vertx, deployed, new RoleVerifierVerticle(roles)))

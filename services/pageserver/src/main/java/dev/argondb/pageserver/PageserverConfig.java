@@ -12,14 +12,19 @@ import java.nio.file.Path;
  * @param imageRollForwardBytes WAL past a timeline's newest image after which a newer image is made (part 2)
  * @param ingestSyncMillis      how often ingested WAL and its index are fsynced and the resume point saved
  * @param reconnectMillis       wait before streaming from the next safekeeper after a stream failed
+ * @param redoConcurrency       redo Postgres runs (image roll forwards) at a time, over all timelines
+ * @param redoCheckMillis       how often timelines are checked for an image roll forward
  * @param basebackupWaitMillis  how long a basebackup at an LSN not ingested yet waits for ingest to get there
  *                              before it is refused (right after a compute stops, ingest may lag by milliseconds)
  */
 public record PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
-                               long ingestSyncMillis, long reconnectMillis, long basebackupWaitMillis) {
+                               long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
+                               long redoCheckMillis, long basebackupWaitMillis) {
   public static final long DEFAULT_IMAGE_ROLL_FORWARD_BYTES = 64L << 20;
   public static final long DEFAULT_INGEST_SYNC_MILLIS = 200;
   public static final long DEFAULT_RECONNECT_MILLIS = 500;
+  public static final int DEFAULT_REDO_CONCURRENCY = 1;
+  public static final long DEFAULT_REDO_CHECK_MILLIS = 10_000;
   public static final long DEFAULT_BASEBACKUP_WAIT_MILLIS = 30_000;
 
   public PageserverConfig {
@@ -32,26 +37,47 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
     if (ingestSyncMillis < 1 || reconnectMillis < 1) {
       throw new IllegalArgumentException("ingest_sync_millis and reconnect_millis must be positive");
     }
+    if (redoConcurrency < 1 || redoCheckMillis < 1) {
+      throw new IllegalArgumentException("redo_concurrency and redo_check_millis must be positive");
+    }
     if (basebackupWaitMillis < 0) {
       throw new IllegalArgumentException("basebackup_wait_millis must not be negative, got " + basebackupWaitMillis);
     }
     pgBinDir = pgBinDir == null ? "" : pgBinDir;
   }
 
-  /** The settings of an older config file: {@code basebackupWaitMillis} at its default. */
+  /** The settings without the redo ones and the basebackup wait, which take their defaults. */
   public PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
                           long ingestSyncMillis, long reconnectMillis) {
     this(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
-        DEFAULT_BASEBACKUP_WAIT_MILLIS);
+        DEFAULT_REDO_CONCURRENCY, DEFAULT_REDO_CHECK_MILLIS, DEFAULT_BASEBACKUP_WAIT_MILLIS);
   }
 
-  public PageserverConfig withBasebackupWaitMillis(long millis) {
-    return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
-        reconnectMillis, millis);
+  /** The settings without the basebackup wait, which takes its default. */
+  public PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
+                          long ingestSyncMillis, long reconnectMillis, int redoConcurrency, long redoCheckMillis) {
+    this(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
+        redoConcurrency, redoCheckMillis, DEFAULT_BASEBACKUP_WAIT_MILLIS);
   }
 
   public static PageserverConfig defaults(Path dataDir, int httpPort) {
     return new PageserverConfig(dataDir, "127.0.0.1", httpPort, "", DEFAULT_IMAGE_ROLL_FORWARD_BYTES,
-        DEFAULT_INGEST_SYNC_MILLIS, DEFAULT_RECONNECT_MILLIS, DEFAULT_BASEBACKUP_WAIT_MILLIS);
+        DEFAULT_INGEST_SYNC_MILLIS, DEFAULT_RECONNECT_MILLIS);
+  }
+
+  /** These settings with other image roll-forward settings. */
+  public PageserverConfig withRedo(long rollForwardBytes, int concurrency, long checkMillis) {
+    return new PageserverConfig(dataDir, host, httpPort, pgBinDir, rollForwardBytes, ingestSyncMillis,
+        reconnectMillis, concurrency, checkMillis, basebackupWaitMillis);
+  }
+
+  public PageserverConfig withPgBinDir(String dir) {
+    return new PageserverConfig(dataDir, host, httpPort, dir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis);
+  }
+
+  public PageserverConfig withBasebackupWaitMillis(long millis) {
+    return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
+        reconnectMillis, redoConcurrency, redoCheckMillis, millis);
   }
 }

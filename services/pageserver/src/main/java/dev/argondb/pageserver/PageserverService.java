@@ -5,6 +5,9 @@ import dev.argondb.compute.postgres.PgBinaries;
 import dev.argondb.pageserver.basebackup.BasebackupPlanner;
 import dev.argondb.pageserver.basebackup.BasebackupService;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;
+import dev.argondb.pageserver.reconstruction.ImageRollForward;
+import dev.argondb.pageserver.reconstruction.PageReconstructionVerticle;
+import dev.argondb.pageserver.reconstruction.RedoMetrics;
 import dev.argondb.pageserver.timeline.TimelineCreator;
 import dev.argondb.pageserver.timeline.Timelines;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deploys the pageserver: loads its timelines (on a worker), then its HTTP/gRPC server, its bus face and
- * WAL ingest (which resumes following where each timeline left off).
+ * Deploys the pageserver: loads its timelines (on a worker), then its HTTP/gRPC server, its bus face,
+ * WAL ingest (which resumes following where each timeline left off) and page reconstruction.
  */
 public final class PageserverService {
   private static final Logger LOG = LoggerFactory.getLogger(PageserverService.class);
@@ -25,9 +28,10 @@ public final class PageserverService {
 
   /** A deployed pageserver: where it serves gRPC, and how to stop it (ingest first, then the timelines are closed). */
   public record Handle(String host, int port, String httpDeployment, String busDeployment, String ingestDeployment,
-                       Timelines timelines) {
+                       Timelines timelines, PageReconstructionVerticle reconstruction) {
     public Future<Void> undeploy(Vertx vertx) {
-      return vertx.undeploy(ingestDeployment)
+      return vertx.undeploy(reconstruction.deploymentID())
+          .eventually(() -> vertx.undeploy(ingestDeployment))
           .eventually(() -> vertx.undeploy(busDeployment))
           .eventually(() -> vertx.undeploy(httpDeployment))
           .eventually(() -> vertx.executeBlocking(() -> {
@@ -50,13 +54,17 @@ public final class PageserverService {
     }, false).compose(binaries -> {
       timelines.all().forEach(metrics::track);
       metrics.timelinesGauge(() -> timelines.all().size());
+      PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
+          new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry)));
       BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
           metrics, config.basebackupWaitMillis());
       PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
       return vertx.deployVerticle(http).compose(httpId ->
           vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))
               .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
-                  .map(ingestId -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines))));
+                  .compose(ingestId -> vertx.deployVerticle(reconstruction)
+                      .map(redoId -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines,
+                          reconstruction)))));
     });
   }
 }

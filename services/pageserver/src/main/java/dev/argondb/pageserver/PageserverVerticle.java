@@ -2,6 +2,7 @@ package dev.argondb.pageserver;
 
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.PageserverCheckLsn;
 import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
@@ -61,6 +62,11 @@ public final class PageserverVerticle extends VerticleBase {
         bus.<PageserverLsnForTime>consumer(BusAddresses.PAGESERVER_LSN_FOR_TIME,
             m -> answer(m, false, () -> LsnForTime.find(timelines.get(m.body().tenantId(), m.body().timelineId()),
                 m.body().epochMicros()))).completion(),
+        bus.<PageserverCheckLsn>consumer(BusAddresses.PAGESERVER_CHECK_LSN, m -> answer(m, false, () -> {
+          Timeline timeline = timelines.get(m.body().tenantId(), m.body().timelineId());
+          timeline.checkStartable(m.body().lsn());
+          return timeline.info();
+        })).completion(),
         bus.<PageserverDeleteTimeline>consumer(BusAddresses.PAGESERVER_DELETE_TIMELINE, this::delete).completion());
   }
 

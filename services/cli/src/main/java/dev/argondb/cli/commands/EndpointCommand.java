@@ -26,6 +26,10 @@ public final class EndpointCommand {
         description = "suspend after this many idle seconds; 0 = never (default: the control plane's, 300)")
     Integer suspendTimeout;
 
+    @Option(names = "--lsn", paramLabel = "LSN",
+        description = "a read-only endpoint pinned at this LSN of the branch, e.g. 0/16F9A00")
+    String lsn;
+
     @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
     String tenantId;
 
@@ -36,8 +40,12 @@ public final class EndpointCommand {
       if (suspendTimeout != null) {
         body.put("suspend_timeout_seconds", suspendTimeout);
       }
+      if (lsn != null) {
+        body.put("lsn", lsn);
+      }
       JsonObject endpoint = context.api.post("/v1/tenants/" + context.tenant(tenantId) + "/endpoints", body);
       System.out.println("endpoint " + name + " created for branch " + endpoint.getString("branch_name")
+          + (endpoint.getBoolean("read_only", false) ? " (read-only at " + endpoint.getString("lsn") + ")" : "")
           + "; connect with: psql '" + context.settings.connectionUrl(name) + "'");
       return 0;
     }

@@ -40,8 +40,8 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
   public PageserverConfig fromJson(JsonObject s) {
     return new PageserverConfig(Path.of(s.getString("data_dir")), s.getString("host"), s.getInteger("http_port"),
         s.getString("pg_bin_dir"), s.getLong("image_roll_forward_bytes"), s.getLong("ingest_sync_millis"),
-        s.getLong("reconnect_millis"),
-        s.getLong("basebackup_wait_millis", PageserverConfig.DEFAULT_BASEBACKUP_WAIT_MILLIS));
+        s.getLong("reconnect_millis"))
+        .withBasebackupWaitMillis(s.getLong("basebackup_wait_millis", PageserverConfig.DEFAULT_BASEBACKUP_WAIT_MILLIS));
   }
 
   @Override

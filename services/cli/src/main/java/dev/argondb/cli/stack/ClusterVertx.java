@@ -48,7 +48,9 @@ public final class ClusterVertx {
     join.getTcpIpConfig().setEnabled(!cluster.members().isEmpty()).setMembers(cluster.members());
 
     VertxOptions options = new VertxOptions()
-        .setEventBusOptions(new EventBusOptions().setHost(address).setClusterPublicHost(address));
+        .setEventBusOptions(new EventBusOptions().setHost(address).setClusterPublicHost(address))
+        // epoll: the compute agent reaches its computes over Unix sockets, which the NIO transport cannot.
+        .setPreferNativeTransport(true);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
     return metrics.instrument(Vertx.builder(), options)
         .withClusterManager(clusterManager)

@@ -1,7 +1,9 @@
 package dev.argondb.cli.stack;
 
 import dev.argondb.cli.ArgonHome;
+import dev.argondb.bus.PageserverRef;
 import dev.argondb.bus.SafekeeperRef;
+import dev.argondb.pageserver.PageserverConfig;
 import dev.argondb.cli.LocalStackSettings;
 import dev.argondb.cli.roles.ServiceRoles;
 import dev.argondb.compute.ComputeConfig;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every service in one JVM on a single-member Hazelcast cluster bound to 127.0.0.1: the safekeepers,
- * the control plane's Postgres, the control plane, the compute agent and the gateway. The services share
+ * the pageserver, the control plane's Postgres, the control plane, the compute agent and the gateway. The services share
  * nothing but the event bus, and each is deployed by its {@link dev.argondb.cli.roles.ServiceRole}, the
  * same object {@code argon service <role>} uses to run it in a JVM of its own.
  */
@@ -69,18 +71,26 @@ public final class LocalStack implements AutoCloseable {
   private static Future<Started> deployServices(Vertx vertx, ArgonHome home, LocalStackSettings settings,
                                                 ProcessMetrics metrics) {
     LocalSafekeepers safekeepers = new LocalSafekeepers(vertx, home, settings, metrics.registry());
+    PageserverConfig pageserverConfig = PageserverConfig.defaults(home.pageserverDir(), settings.pageserverPort())
+        .withPgBinDir(settings.pgBinDir());
     return safekeepers.startAll()
-        .compose(refs -> deployComputeSide(vertx, home, settings, metrics, refs))
+        .compose(refs -> refs.isEmpty()
+            // Without safekeepers there is no WAL to ingest: computes keep their own data directories.
+            ? deployComputeSide(vertx, home, settings, metrics, refs, null)
+            : ServiceRoles.PAGESERVER.deploy(vertx, pageserverConfig, metrics.registry())
+                .compose(pageserver -> deployComputeSide(vertx, home, settings, metrics, refs,
+                    new PageserverRef(pageserver.host(), pageserver.port()))))
         .map(started -> new Started(started.ports(), started.compute(), safekeepers))
         .compose(started -> StackAdminVerticle.deploy(vertx, settings.stackAdminPort(), safekeepers).map(started));
   }
 
   private static Future<Started> deployComputeSide(Vertx vertx, ArgonHome home, LocalStackSettings settings,
-                                                   ProcessMetrics metrics, List<SafekeeperRef> safekeepers) {
+                                                   ProcessMetrics metrics, List<SafekeeperRef> safekeepers,
+                                                   PageserverRef pageserver) {
     ControlPlaneConfig controlPlaneConfig = ControlPlaneConfig.defaults()
         .withHttpPort(settings.controlPlaneHttpPort())
         .withDatabaseUrl(ControlPlaneDatabase.url(settings))
-        .withSafekeepers(safekeepers, settings.walQuorum());
+        .withStorage(safekeepers, settings.walQuorum(), pageserver);
     ComputeConfig computeConfig = new ComputeConfig(home.computesDir(), settings.pgBinDir(), "127.0.0.1",
         settings.computeHttpPort(), Map.of(), 60_000, 60_000);
     GatewayConfig plainGateway = GatewayConfig.defaults()

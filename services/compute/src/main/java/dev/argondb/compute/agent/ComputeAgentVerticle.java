@@ -74,8 +74,8 @@ public final class ComputeAgentVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.executeBlocking(this::resolveBinaries).compose(resolved -> {
       binaries = resolved;
-      preparer = new DataDirectoryPreparer(vertx, binaries, config.dataRoot(),
-          new WalRestore(vertx, GrpcClient.client(vertx)));
+      preparer = new DataDirectoryPreparer(vertx, binaries,
+          new dev.argondb.compute.basebackup.BasebackupClient(vertx, GrpcClient.client(vertx)));
       return vertx.executeBlocking(this::stopOrphanedComputes);
     }).compose(orphans -> {
       // The control plane may still list them as running at their old address: tell it they are gone.
@@ -166,10 +166,10 @@ public final class ComputeAgentVerticle extends VerticleBase {
       if (!compute.isRunning()) {
         return Future.succeededFuture(false);
       }
-      PgProcess process = compute.process;
-      return vertx.executeBlocking(new ComputeDirectory(config.dataRoot(), compute.endpointId)::agentPassword, false)
-          .compose(password -> withAgentConnection(process, password, conn -> RoleSync.apply(conn, request.roles())))
-          .map(true);
+      if (compute.readOnly) {
+        return Future.succeededFuture(false); // a hot standby has the roles of its LSN and cannot change them
+      }
+      return withAgentConnection(compute, conn -> RoleSync.apply(conn, request.roles())).map(true);
     }).onComplete(result -> {
       if (result.succeeded()) {
         message.reply(new ComputeRolesSynced(request.endpointId(), result.result()));
@@ -195,24 +195,28 @@ public final class ComputeAgentVerticle extends VerticleBase {
     ComputeDirectory directory = new ComputeDirectory(config.dataRoot(), compute.endpointId);
     setState(compute, ComputeState.STARTING, null);
     compute.wal = request.wal();
+    compute.readOnly = request.basebackup() != null && request.basebackup().readOnly();
     return preparer.prepare(request, directory)
-        .compose(prepared -> vertx.executeBlocking(() -> startPostgres(directory, request.wal()), false)
+        .compose(prepared -> vertx.executeBlocking(() -> startPostgres(compute, directory, request.wal()), false)
             .compose(process -> {
               compute.process = process;
               compute.stopRequested = false;
               watchExit(compute, process);
-              return vertx.executeBlocking(directory::agentPassword, false)
-                  .compose(password -> withAgentConnection(process, password, conn -> RoleSync.apply(conn, request.roles())
-                      .compose(rolesDone -> request.wal() == null ? Future.succeededFuture()
-                          : ReplicationSetup.apply(conn, request.wal()))));
+              if (compute.readOnly) {
+                return Future.succeededFuture();
+              }
+              return withAgentConnection(compute, conn -> RoleSync.apply(conn, request.roles())
+                  .compose(rolesDone -> request.wal() == null ? Future.succeededFuture()
+                      : ReplicationSetup.apply(conn, request.wal())));
             })
             .map(ignored -> {
               long millis = (System.nanoTime() - begin) / 1_000_000;
               metrics.started(compute.endpointName, Duration.ofMillis(millis), prepared.initialized());
               setState(compute, ComputeState.RUNNING, null);
-              LOG.info("Endpoint {} running on {}:{} (started in {} ms{})", compute.endpointName, config.computeHost(),
-                  compute.process.port(), millis, prepared.initialized() ? ", with initdb" : "");
-              return started(compute, millis, false, prepared.timelineStartLsn());
+              LOG.info("Endpoint {} running on {}:{} (started in {} ms{}{})", compute.endpointName,
+                  config.computeHost(), compute.process.port(), millis, prepared.initialized() ? ", with initdb" : "",
+                  prepared.basebackupMillis() > 0 ? ", basebackup " + prepared.basebackupMillis() + " ms" : "");
+              return started(compute, millis, false, prepared.basebackupMillis());
             }))
         .recover(failure -> {
           metrics.starts(compute.endpointName, "failed");
@@ -223,9 +227,17 @@ public final class ComputeAgentVerticle extends VerticleBase {
         });
   }
 
-  private PgProcess startPostgres(ComputeDirectory directory, WalSource wal) throws IOException {
+  private PgProcess startPostgres(RunningCompute compute, ComputeDirectory directory, WalSource wal)
+      throws IOException {
+    ComputeAccess.writeHba(directory.dataDir());
+    removeSocketDirectory(compute);
+    compute.socketDir = ComputeAccess.newSocketDirectory();
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("password_encryption", "scram-sha-256");
+    settings.putAll(ComputeAccess.socketSettings(compute.socketDir));
+    if (compute.readOnly) {
+      settings.put("hot_standby", "on");
+    }
     if (wal != null) {
       settings.putAll(DURABLE_WAL_SETTINGS);
       settings.put("synchronous_standby_names", ReplicationSetup.synchronousStandbyNames(wal));
@@ -262,8 +274,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     if (!compute.isRunning()) {
       return stopNow(compute);
     }
-    return vertx.executeBlocking(new ComputeDirectory(config.dataRoot(), compute.endpointId)::agentPassword, false)
-        .compose(password -> withAgentConnection(compute.process, password, ComputeAgentVerticle::clientBackends))
+    return withAgentConnection(compute, ComputeAgentVerticle::clientBackends)
         .compose(clients -> clients > 0
             ? Future.succeededFuture(new ComputeStopped(compute.endpointId, false, clients + " client backend(s) connected", 0))
             : stopNow(compute));
@@ -286,6 +297,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     compute.stopRequested = true;
     return vertx.executeBlocking(() -> {
           process.stop(PgProcess.Shutdown.FAST, Duration.ofMillis(config.stopTimeoutMillis()));
+          removeSocketDirectory(compute);
           // The shutdown checkpoint is the last WAL record: the safekeepers must hold WAL up to its end.
           return compute.wal == null ? 0L : CheckpointRecordEnd.of(process.dataDir());
         }, false)
@@ -308,6 +320,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     compute.stopRequested = true;
     return vertx.executeBlocking(() -> {
       process.stop(PgProcess.Shutdown.IMMEDIATE, Duration.ofSeconds(10));
+      removeSocketDirectory(compute);
       return null;
     }, false).mapEmpty();
   }
@@ -319,17 +332,13 @@ public final class ComputeAgentVerticle extends VerticleBase {
   public <T> Future<T> withAgentConnection(RunningCompute compute,
                                            java.util.function.Function<SqlConnection, Future<T>> work) {
     PgProcess process = compute.process;
-    if (process == null || !compute.isRunning()) {
+    Path socketDir = compute.socketDir;
+    if (process == null || socketDir == null || !process.isAlive()) {
       return Future.failedFuture("endpoint " + compute.endpointName + " does not run");
     }
-    return vertx.executeBlocking(new ComputeDirectory(config.dataRoot(), compute.endpointId)::agentPassword, false)
-        .compose(password -> withAgentConnection(process, password, work));
-  }
-
-  private <T> Future<T> withAgentConnection(PgProcess process, String password,
-                                            java.util.function.Function<SqlConnection, Future<T>> work) {
-    PgConnectOptions options = new PgConnectOptions().setHost(config.computeHost()).setPort(process.port())
-        .setDatabase("postgres").setUser(ComputeDirectory.AGENT_USER).setPassword(password)
+    // Over the compute's private Unix socket, where the agent's superuser is trusted (ComputeAccess).
+    PgConnectOptions options = new PgConnectOptions().setHost(socketDir.toString()).setPort(process.port())
+        .setDatabase("postgres").setUser(ComputeDirectory.AGENT_USER)
         // The agent's own writes (roles, slots) must not wait for safekeepers that follow the compute
         // only after it started: they are re-applied at every start, so local durability is enough.
         .setProperties(java.util.Map.of("synchronous_commit", "local"));
@@ -337,9 +346,18 @@ public final class ComputeAgentVerticle extends VerticleBase {
         .compose(connection -> work.apply(connection).eventually(connection::close));
   }
 
-  private ComputeStarted started(RunningCompute compute, long millis, boolean alreadyRunning, long timelineStartLsn) {
+  private ComputeStarted started(RunningCompute compute, long millis, boolean alreadyRunning, long basebackupMillis) {
     return new ComputeStarted(compute.endpointId, config.computeHost(), compute.process.port(), millis, alreadyRunning,
-        timelineStartLsn);
+        basebackupMillis);
+  }
+
+  /** Blocking. */
+  private static void removeSocketDirectory(RunningCompute compute) throws IOException {
+    Path dir = compute.socketDir;
+    compute.socketDir = null;
+    if (dir != null) {
+      dev.argondb.compute.postgres.PgFiles.deleteRecursively(dir);
+    }
   }
 
   private void setState(RunningCompute compute, ComputeState state, String detail) {

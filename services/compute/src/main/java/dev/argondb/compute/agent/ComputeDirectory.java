@@ -6,14 +6,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * One endpoint's local files: its Postgres data directory, log, and the password of the agent's own
- * superuser. In this version a compute keeps its data directory across suspends; the storage
- * services replace it with a basebackup from the pageserver.
+ * One endpoint's local files: its Postgres data directory, log and the term its last compute ran under.
+ * With a pageserver the data directory is a basebackup, kept across a suspend only to be reused when
+ * nothing was written since; without one it is initdb'ed on first use and kept.
  */
 final class ComputeDirectory {
   /** Bootstrap superuser the agent uses to manage the compute (create roles, check activity). */
@@ -22,15 +21,7 @@ final class ComputeDirectory {
   private final Path root;
 
   ComputeDirectory(Path dataRoot, String endpointId) {
-    this(dataRoot.resolve("endpoints").resolve(endpointId));
-  }
-
-  private ComputeDirectory(Path root) {
-    this.root = root;
-  }
-
-  static ComputeDirectory at(Path root) {
-    return new ComputeDirectory(root);
+    this.root = dataRoot.resolve("endpoints").resolve(endpointId);
   }
 
   /** Ids of the endpoints that have a directory under {@code dataRoot}. Blocking. */
@@ -52,10 +43,6 @@ final class ComputeDirectory {
     return root.resolve("postgres.log");
   }
 
-  Path secretFile() {
-    return root.resolve("agent.secret");
-  }
-
   /** The term the last compute in this directory ran under (0 if unknown). */
   long term() throws IOException {
     Path file = root.resolve("term");
@@ -63,26 +50,29 @@ final class ComputeDirectory {
   }
 
   void recordTerm(long term) throws IOException {
+    Files.createDirectories(root);
     Files.writeString(root.resolve("term"), Long.toString(term), StandardCharsets.UTF_8);
   }
 
   boolean isInitialized() {
-    return Files.exists(dataDir().resolve("PG_VERSION")) && Files.exists(secretFile());
+    return Files.exists(dataDir().resolve("PG_VERSION"));
   }
 
-  /** Runs initdb with a fresh random agent password. Blocking. */
-  void initialize(PgBinaries binaries) throws IOException {
-    Files.createDirectories(root);
+  /** Removes the data directory (before a basebackup replaces it). Blocking. */
+  void clear() throws IOException {
     dev.argondb.compute.postgres.PgFiles.deleteRecursively(dataDir());
+    Files.deleteIfExists(root.resolve("term"));
+    Files.createDirectories(root);
+  }
+
+  /**
+   * Runs initdb (deployments without a pageserver). The superuser's password is random and thrown away:
+   * the agent logs in over its private socket. Blocking.
+   */
+  void initialize(PgBinaries binaries) throws IOException {
+    clear();
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
-    String password = HexFormat.of().formatHex(random);
-    PgServer.initdb(binaries, dataDir(), AGENT_USER, password, root.resolve("initdb.log"));
-    Files.writeString(secretFile(), password, StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(secretFile(), PosixFilePermissions.fromString("rw-------"));
-  }
-
-  String agentPassword() throws IOException {
-    return Files.readString(secretFile(), StandardCharsets.UTF_8).trim();
+    PgServer.initdb(binaries, dataDir(), AGENT_USER, HexFormat.of().formatHex(random), root.resolve("initdb.log"));
   }
 }

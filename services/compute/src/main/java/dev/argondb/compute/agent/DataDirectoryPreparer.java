@@ -1,7 +1,9 @@
 package dev.argondb.compute.agent;
 
+import dev.argondb.bus.BasebackupSource;
 import dev.argondb.bus.StartCompute;
 import dev.argondb.bus.WalSource;
+import dev.argondb.compute.basebackup.BasebackupClient;
 import dev.argondb.compute.postgres.PgBinaries;
 import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.pgformat.ControlFile;
@@ -9,40 +11,44 @@ import dev.argondb.pgformat.DbState;
 import dev.argondb.pgformat.Lsn;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes an endpoint's data directory ready to start at its timeline's end. Without safekeepers the
- * directory is simply kept (initdb on first use). With safekeepers, a compute always starts from
- * their WAL: the directory (kept, if it shut down cleanly at a point the chosen history agrees with,
- * else a copy of the timeline's base image) gets the WAL from its checkpoint's redo point up to the
- * chosen end LSN in {@code pg_wal}, zero-padded after it, and {@code pg_control} says "in production",
- * so Postgres crash-recovers exactly to that LSN (see DESIGN.md's verified facts).
+ * Makes an endpoint's data directory ready to start. With a pageserver a compute is stateless: it starts
+ * from a basebackup of its timeline at the LSN the control plane chose (the timeline's end elected from
+ * the safekeepers, or a read-only endpoint's pinned LSN) in a fresh directory, which Postgres
+ * crash-recovers to exactly that LSN (DESIGN.md). The directory a suspended compute left is reused only
+ * when it shut down cleanly exactly at the timeline's end under a term the chosen history agrees with.
+ * Without a pageserver (and safekeepers) the directory is initdb'ed once and kept.
  */
 final class DataDirectoryPreparer {
   private static final Logger LOG = LoggerFactory.getLogger(DataDirectoryPreparer.class);
 
-  /** @param timelineStartLsn where a timeline created by this start begins (0 for existing timelines) */
-  record Prepared(boolean initialized, long timelineStartLsn) {}
+  /** @param initialized the start ran initdb; @param basebackupMillis time spent fetching a basebackup (0: none) */
+  record Prepared(boolean initialized, long basebackupMillis) {}
 
   private final Vertx vertx;
   private final PgBinaries binaries;
-  private final Path dataRoot;
-  private final WalRestore restore;
+  private final BasebackupClient basebackups;
 
-  DataDirectoryPreparer(Vertx vertx, PgBinaries binaries, Path dataRoot, WalRestore restore) {
+  DataDirectoryPreparer(Vertx vertx, PgBinaries binaries, BasebackupClient basebackups) {
     this.vertx = vertx;
     this.binaries = binaries;
-    this.dataRoot = dataRoot;
-    this.restore = restore;
+    this.basebackups = basebackups;
   }
 
   Future<Prepared> prepare(StartCompute request, ComputeDirectory directory) {
+    BasebackupSource source = request.basebackup();
     WalSource wal = request.wal();
-    if (wal == null) {
+    if (source == null) {
+      if (wal != null) {
+        return Future.failedFuture(new IOException(
+            "a compute whose WAL the safekeepers keep starts from a pageserver basebackup, but none was named"));
+      }
       return vertx.executeBlocking(() -> {
         boolean initialize = !directory.isInitialized();
         if (initialize) {
@@ -51,76 +57,55 @@ final class DataDirectoryPreparer {
         return new Prepared(initialize, 0);
       }, false);
     }
-    BaseImage image = new BaseImage(dataRoot, request.timelineId());
-    if (wal.endLsn() == 0) {
-      return vertx.executeBlocking(() -> createTimeline(image, directory, wal), false);
-    }
-    PgWalFiles files = new PgWalFiles(directory.dataDir());
-    return vertx.executeBlocking(() -> chooseImage(image, directory, wal), false)
-        .compose(from -> from == UP_TO_DATE ? vertx.executeBlocking(() -> {
-          directory.recordTerm(wal.term());
-          return new Prepared(false, 0);
-        }, false) : restore(request, wal, directory, files, from));
-  }
-
-  private Future<Prepared> restore(StartCompute request, WalSource wal, ComputeDirectory directory, PgWalFiles files,
-                                   long from) {
-    return restore.copy(wal.donor(), request.tenantId(), request.timelineId(), from, wal.endLsn(), files)
-        .compose(copied -> vertx.executeBlocking(() -> {
-          files.endAt(wal.endLsn());
-          files.sync();
-          ControlFile control = CheckpointRecordEnd.controlFile(directory.dataDir());
-          if (control.state() == DbState.SHUTDOWNED) {
-            // A cleanly shut down directory ignores WAL after its checkpoint; "in production" makes it replay.
-            control.withState(DbState.IN_PRODUCTION)
-                .write(directory.dataDir().resolve("global").resolve("pg_control"));
+    return vertx.executeBlocking(() -> !source.readOnly() && isUpToDate(directory, wal, source.lsn()), false)
+        .compose(upToDate -> upToDate ? Future.succeededFuture(new Prepared(false, 0))
+            : fetch(request, source, directory))
+        .compose(prepared -> vertx.executeBlocking(() -> {
+          if (wal != null) {
+            directory.recordTerm(wal.term());
           }
-          directory.recordTerm(wal.term());
-          return new Prepared(false, 0);
+          if (source.readOnly()) {
+            // A hot standby that replays the basebackup's WAL to its LSN, then waits for WAL that never comes.
+            Files.createFile(directory.dataDir().resolve("standby.signal"));
+          }
+          return prepared;
         }, false));
   }
 
-  /** {@link #chooseImage} result: the kept directory ends exactly where the timeline does. */
-  private static final long UP_TO_DATE = -1;
-
-  private Prepared createTimeline(BaseImage image, ComputeDirectory directory, WalSource wal) throws IOException {
-    image.create(binaries);
-    image.copyTo(directory);
-    directory.recordTerm(wal.term());
-    long start = CheckpointRecordEnd.of(image.dataDir());
-    LOG.info("Created a timeline from initdb; its WAL starts at {}", Lsn.format(start));
-    return new Prepared(true, start);
+  private Future<Prepared> fetch(StartCompute request, BasebackupSource source, ComputeDirectory directory) {
+    long begin = System.nanoTime();
+    return vertx.executeBlocking(() -> {
+          directory.clear();
+          return null;
+        }, false)
+        .compose(cleared -> basebackups.fetch(SocketAddress.inetSocketAddress(source.pageserver().grpcPort(),
+            source.pageserver().host()), request.tenantId(), request.timelineId(), source.lsn(), directory.dataDir()))
+        .map(lsn -> {
+          long millis = (System.nanoTime() - begin) / 1_000_000;
+          LOG.info("Endpoint {}: basebackup of timeline {} at {} in {} ms{}", request.endpointName(),
+              request.timelineId(), Lsn.format(lsn), millis, source.readOnly() ? " (read-only)" : "");
+          return new Prepared(false, millis);
+        });
   }
 
   /**
-   * Keeps the directory when it is consistent with the chosen history, else copies the base image;
-   * returns where WAL restore starts, or {@link #UP_TO_DATE}.
+   * The kept directory suspended cleanly exactly at the timeline's end, under a term whose WAL the chosen
+   * history keeps: it can start as is, without a basebackup or crash recovery. Blocking.
    */
-  private long chooseImage(BaseImage image, ComputeDirectory directory, WalSource wal) throws IOException {
-    if (directory.isInitialized()) {
-      ControlFile control = CheckpointRecordEnd.controlFile(directory.dataDir());
-      if (control.state() == DbState.SHUTDOWNED) {
-        long checkpointEnd = CheckpointRecordEnd.of(directory.dataDir());
-        boolean agrees = checkpointEnd <= wal.validUntil(directory.term());
-        if (agrees && checkpointEnd == wal.endLsn()) {
-          // Suspended cleanly and nothing was written since: start as is, without WAL restore or crash
-          // recovery (DESIGN: a kept directory is reused as is only when its end LSN is the timeline's).
-          LOG.info("Reusing the kept data directory as is: it ends at the timeline's end {}", Lsn.format(checkpointEnd));
-          return UP_TO_DATE;
-        }
-        if (agrees && checkpointEnd < wal.endLsn()) {
-          LOG.info("Reusing the kept data directory (checkpoint at {}, term {})", Lsn.format(control.checkPoint()),
-              directory.term());
-          return Math.max(control.redo(), wal.timelineStartLsn());
-        }
-      }
-      LOG.info("The kept data directory is not consistent with the safekeepers' WAL (state {}, term {}): "
-          + "starting from the timeline's base image", control.state(), directory.term());
+  private static boolean isUpToDate(ComputeDirectory directory, WalSource wal, long endLsn) throws IOException {
+    if (wal == null || !directory.isInitialized()
+        || Files.exists(directory.dataDir().resolve("standby.signal"))) {
+      return false;
     }
-    if (!image.exists()) {
-      throw new IOException("no base image of this timeline on this compute host (images come with the pageserver)");
+    ControlFile control = CheckpointRecordEnd.controlFile(directory.dataDir());
+    if (control.state() != DbState.SHUTDOWNED) {
+      return false;
     }
-    image.copyTo(directory);
-    return wal.timelineStartLsn();
+    long checkpointEnd = CheckpointRecordEnd.of(directory.dataDir());
+    boolean upToDate = checkpointEnd == endLsn && checkpointEnd <= wal.validUntil(directory.term());
+    if (upToDate) {
+      LOG.info("Reusing the kept data directory: it ends at the timeline's end {}", Lsn.format(endLsn));
+    }
+    return upToDate;
   }
 }

@@ -16,6 +16,10 @@ public final class RunningCompute {
   volatile PgProcess process;
   /** Where its WAL goes (null without safekeepers). */
   volatile dev.argondb.bus.WalSource wal;
+  /** A hot standby pinned to an LSN: no role changes, no safekeepers. */
+  volatile boolean readOnly;
+  /** The private directory of its Unix socket, where the agent logs in (null while no process runs). */
+  volatile java.nio.file.Path socketDir;
   /** Set while the agent itself stops the process, so its exit is not reported as a failure. */
   boolean stopRequested;
 

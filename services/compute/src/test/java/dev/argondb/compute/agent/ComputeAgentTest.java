@@ -45,7 +45,7 @@ class ComputeAgentTest {
   @BeforeAll
   static void deployAgent() throws Exception {
     verifier = verifierFromPostgres(PASSWORD);
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     root = Files.createTempDirectory("argon-compute-test-");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     agent = ComputeService.deploy(vertx, ComputeConfig.defaults(root).withHttpPort(0), registry).await();

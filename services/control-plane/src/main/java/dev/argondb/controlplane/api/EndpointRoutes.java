@@ -13,6 +13,8 @@ import dev.argondb.controlplane.db.TenantStore;
 import dev.argondb.controlplane.db.TimelineStore;
 import dev.argondb.controlplane.model.Ids;
 import dev.argondb.controlplane.model.Timeline;
+import dev.argondb.controlplane.pageserver.PageserverTimelines;
+import dev.argondb.pgformat.Lsn;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -30,15 +32,18 @@ final class EndpointRoutes {
   private final TenantStore tenants;
   private final TimelineStore timelines;
   private final EndpointStore endpoints;
+  /** Null without a pageserver: then there are no read-only endpoints. */
+  private final PageserverTimelines pageserver;
   private final int defaultSuspendTimeoutSeconds;
   private final long requestTimeoutMillis;
 
   EndpointRoutes(Vertx vertx, TenantStore tenants, TimelineStore timelines, EndpointStore endpoints,
-                 int defaultSuspendTimeoutSeconds, long computeTimeoutMillis) {
+                 PageserverTimelines pageserver, int defaultSuspendTimeoutSeconds, long computeTimeoutMillis) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.timelines = timelines;
     this.endpoints = endpoints;
+    this.pageserver = pageserver;
     this.defaultSuspendTimeoutSeconds = defaultSuspendTimeoutSeconds;
     // A stop may wait for a start in progress and then stop: up to two compute operations.
     this.requestTimeoutMillis = 2 * computeTimeoutMillis + BUS_SLACK_MILLIS;
@@ -73,12 +78,30 @@ final class EndpointRoutes {
         ? InputRules.resourceName("branch_name", body.optionalString("branch_name")) : Timeline.MAIN;
     int suspendTimeout = body.has("suspend_timeout_seconds")
         ? InputRules.suspendTimeout(body.optionalInteger("suspend_timeout_seconds")) : defaultSuspendTimeoutSeconds;
-    if (Boolean.TRUE.equals(body.optionalBoolean("read_only")) || body.has("lsn")) {
-      throw ControlPlaneError.badRequest("read-only endpoints need the pageserver (not available yet)");
+    Boolean readOnly = body.optionalBoolean("read_only");
+    if (!body.has("lsn")) {
+      if (Boolean.TRUE.equals(readOnly)) {
+        throw ControlPlaneError.badRequest("read-only endpoints need an lsn");
+      }
+      Responses.reply(rc, 201, tenants.get(tenantId)
+              .compose(tenant -> timelines.getByName(tenantId, branchName))
+              .compose(timeline -> endpoints.createReadWrite(Ids.newId(), name, timeline, suspendTimeout)),
+          JsonViews::endpoint);
+      return;
+    }
+    // An LSN pins the endpoint in the past: it can only read.
+    long lsn = InputRules.lsn("lsn", body.optionalString("lsn"));
+    if (Boolean.FALSE.equals(readOnly)) {
+      throw ControlPlaneError.badRequest("an endpoint at an lsn is read-only; drop \"read_only\": false");
+    }
+    if (pageserver == null) {
+      throw ControlPlaneError.badRequest("read-only endpoints need the pageserver (not configured)");
     }
     Responses.reply(rc, 201, tenants.get(tenantId)
             .compose(tenant -> timelines.getByName(tenantId, branchName))
-            .compose(timeline -> endpoints.createReadWrite(Ids.newId(), name, timeline, suspendTimeout)),
+            .compose(timeline -> pageserver.checkLsn(tenantId, timeline.id(), lsn)
+                .compose(valid -> endpoints.createReadOnly(Ids.newId(), name, timeline, Lsn.format(lsn),
+                    suspendTimeout))),
         JsonViews::endpoint);
   }
 

@@ -2,7 +2,12 @@ package dev.argondb.controlplane.api;
 
 import dev.argondb.controlplane.ControlPlaneError;
 import dev.argondb.controlplane.model.Ids;
+import dev.argondb.pgformat.Lsn;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,6 +21,11 @@ final class InputRules {
   /** NAMEDATALEN - 1: Postgres silently truncates longer names, so two roles could collide. */
   private static final int MAX_IDENTIFIER_BYTES = 63;
   /** Role names Postgres reserves ("role name "public" is reserved"). */
+  /** An LSN as Postgres prints it: two hex halves of at most 8 digits. */
+  private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
+  /** A timestamp with a numeric UTC offset; the offset may be Postgres' short form ({@code +00}). */
+  private static final Pattern TIMESTAMP = Pattern.compile(
+      "(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?)\\s*(Z|z|[+-]\\d{2}(?::?\\d{2})?)");
   private static final Set<String> RESERVED_ROLES = Set.of("public", "none", "current_user", "current_role",
       "session_user", "system_user");
 
@@ -58,5 +68,42 @@ final class InputRules {
       throw ControlPlaneError.badRequest("suspend_timeout_seconds must be an integer >= 0 (0 = never suspend)");
     }
     return seconds;
+  }
+
+  /** An LSN such as {@code 0/16F9A00}; 0/0 is no position in any WAL. */
+  static long lsn(String field, String value) {
+    if (value == null || !LSN.matcher(value).matches()) {
+      throw ControlPlaneError.badRequest(field + " must be an LSN like 0/16F9A00, got \"" + value + "\"");
+    }
+    long lsn = Lsn.parse(value);
+    if (!Lsn.isValid(lsn)) {
+      throw ControlPlaneError.badRequest(field + " must not be 0/0");
+    }
+    return lsn;
+  }
+
+  /**
+   * A point in time with an explicit offset: ISO-8601 ({@code 2026-11-24T10:00:00Z}) or as Postgres prints a
+   * timestamptz ({@code 2026-11-24 10:00:00+00}). Without an offset the time would be ambiguous: refused.
+   */
+  static Instant pointInTime(String field, String value) {
+    var match = value == null ? null : TIMESTAMP.matcher(value.strip());
+    if (match == null || !match.matches()) {
+      throw ControlPlaneError.badRequest(field + " must be a time with a UTC offset, like 2026-11-24 10:00:00+00"
+          + " or 2026-11-24T10:00:00Z, got \"" + value + "\"");
+    }
+    String offset = match.group(3).toUpperCase(Locale.ROOT);
+    if (offset.length() == 3) {
+      offset += ":00";
+    } else if (offset.length() == 5) {
+      offset = offset.substring(0, 3) + ":" + offset.substring(3);
+    }
+    String time = match.group(2).length() == 5 ? match.group(2) + ":00" : match.group(2);
+    try {
+      return OffsetDateTime.parse(match.group(1) + "T" + time + offset, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+          .toInstant();
+    } catch (DateTimeParseException e) {
+      throw ControlPlaneError.badRequest(field + " is not a valid time: \"" + value + "\"");
+    }
   }
 }

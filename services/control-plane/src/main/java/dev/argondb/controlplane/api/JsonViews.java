@@ -7,7 +7,9 @@ import dev.argondb.controlplane.model.Timeline;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** The REST API's JSON (snake_case; absent values are explicit nulls). */
@@ -19,7 +21,15 @@ final class JsonViews {
   }
 
   static JsonObject tenantWithTimelines(Tenant tenant, List<Timeline> timelines) {
-    return tenant(tenant).put("timelines", array(timelines, JsonViews::timeline));
+    return tenant(tenant).put("timelines", timelines(timelines).getJsonArray("timelines"));
+  }
+
+  /** A tenant's timelines, each naming its ancestor too (the ancestor is always in the same list). */
+  static JsonObject timelines(List<Timeline> timelines) {
+    Map<String, String> names = new HashMap<>();
+    timelines.forEach(timeline -> names.put(timeline.id(), timeline.name()));
+    return list("timelines", timelines,
+        timeline -> timeline(timeline).put("ancestor_branch_name", names.get(timeline.ancestorTimelineId())));
   }
 
   static JsonObject timeline(Timeline timeline) {

@@ -5,6 +5,7 @@ import dev.argondb.controlplane.db.EndpointStore;
 import dev.argondb.controlplane.db.RoleStore;
 import dev.argondb.controlplane.db.TenantStore;
 import dev.argondb.controlplane.db.TimelineStore;
+import dev.argondb.controlplane.pageserver.PageserverTimelines;
 import dev.argondb.controlplane.roles.ComputeRoleSync;
 import dev.argondb.observability.ObservabilityRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,9 +48,10 @@ public final class RestApiVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    new TenantRoutes(tenants, timelines).mount(router);
-    new TimelineRoutes(tenants, timelines).mount(router);
-    new EndpointRoutes(vertx, tenants, timelines, endpoints, config.defaultSuspendTimeoutSeconds(),
+    PageserverTimelines pageserver = config.pageserver() == null ? null : new PageserverTimelines(vertx.eventBus());
+    new TenantRoutes(tenants, timelines, pageserver).mount(router);
+    new TimelineRoutes(tenants, timelines, pageserver).mount(router);
+    new EndpointRoutes(vertx, tenants, timelines, endpoints, pageserver, config.defaultSuspendTimeoutSeconds(),
         config.computeStartTimeoutMillis()).mount(router);
     new RoleRoutes(vertx, tenants, roles,
         new ComputeRoleSync(vertx.eventBus(), endpoints, roles, config.computeStartTimeoutMillis())).mount(router);

@@ -87,6 +87,22 @@ public final class EndpointStore {
         .compose(inserted -> getById(id));
   }
 
+  /**
+   * Creates a suspended read-only endpoint on {@code timeline}, pinned at {@code lsn} (checked by the caller
+   * against the pageserver). A branch may have any number of them.
+   */
+  public Future<Endpoint> createReadOnly(String id, String name, Timeline timeline, String lsn,
+                                         int suspendTimeoutSeconds) {
+    return pool.preparedQuery("""
+            INSERT INTO endpoints (id, name, tenant_id, timeline_id, read_only, lsn, state, suspend_timeout_seconds)
+            VALUES ($1, $2, $3, $4, true, $5::text::pg_lsn, 'suspended', $6)""")
+        .execute(Tuple.of(id, name, timeline.tenantId(), timeline.id(), lsn, suspendTimeoutSeconds))
+        .recover(failure -> Database.violates(failure, "endpoints_name_key")
+            ? Future.failedFuture(ControlPlaneError.conflict("endpoint \"" + name + "\" already exists"))
+            : Future.failedFuture(failure))
+        .compose(inserted -> getById(id));
+  }
+
   public Future<Endpoint> updateSuspendTimeout(String name, int suspendTimeoutSeconds) {
     return pool.preparedQuery("UPDATE endpoints SET suspend_timeout_seconds = $2 WHERE name = $1")
         .execute(Tuple.of(name, suspendTimeoutSeconds))

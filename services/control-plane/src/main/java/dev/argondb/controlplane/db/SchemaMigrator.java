@@ -31,7 +31,8 @@ public final class SchemaMigrator {
   /** Every migration in order; a new schema change is a new file here, never an edit of an applied one. */
   static final List<Migration> MIGRATIONS = List.of(
       new Migration(1, "V1__initial_schema.sql"),
-      new Migration(2, "V2__timeline_terms.sql"));
+      new Migration(2, "V2__timeline_terms.sql"),
+      new Migration(3, "V3__branches.sql"));
 
   record Migration(int version, String file) {}
 

@@ -36,12 +36,22 @@ public final class TenantStore {
             : Future.succeededFuture(tenant(rows.iterator().next())));
   }
 
+  /** Whether a tenant with this id exists. */
+  public Future<Boolean> exists(String tenantId) {
+    return pool.preparedQuery("SELECT 1 FROM tenants WHERE id = $1").execute(Tuple.of(tenantId))
+        .map(rows -> rows.size() > 0);
+  }
+
   /**
    * Creates the tenant and its root timeline {@code main} in one transaction: a tenant never exists
    * without a branch to attach an endpoint to.
    */
   public Future<Tenant> createWithMainTimeline(String tenantId) {
-    String timelineId = Ids.newId();
+    return createWithMainTimeline(tenantId, Ids.newId());
+  }
+
+  /** As {@link #createWithMainTimeline(String)}, with the id the {@code main} timeline has on the pageserver. */
+  public Future<Tenant> createWithMainTimeline(String tenantId, String mainTimelineId) {
     return pool.withTransaction(conn -> conn
         .preparedQuery("INSERT INTO tenants (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id, created_at")
         .execute(Tuple.of(tenantId))
@@ -51,7 +61,7 @@ public final class TenantStore {
           }
           Tenant tenant = tenant(rows.iterator().next());
           return conn.preparedQuery("INSERT INTO timelines (id, tenant_id, name) VALUES ($1, $2, $3)")
-              .execute(Tuple.of(timelineId, tenantId, Timeline.MAIN))
+              .execute(Tuple.of(mainTimelineId, tenantId, Timeline.MAIN))
               .map(inserted -> tenant);
         }));
   }

@@ -15,6 +15,10 @@ import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.SafekeeperStarted;
 import dev.argondb.bus.TermStart;
 import dev.argondb.bus.WalSource;
+import dev.argondb.bus.BasebackupSource;
+import dev.argondb.bus.PageserverRef;
+import dev.argondb.controlplane.wal.PageserverIngest;
+import dev.argondb.pgformat.Lsn;
 import dev.argondb.scram.ScramVerifier;
 import dev.argondb.controlplane.model.Ids;
 import dev.argondb.controlplane.wal.SafekeeperFollowers;
@@ -56,8 +60,14 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
   /** How long a suspend waits for the safekeepers to hold the stopped compute's last WAL. */
   private static final long WAL_DRAIN_MILLIS = 10_000;
 
-  /** The WAL part of a compute start: what the compute gets, and the secret the safekeepers log in with. */
-  private record WalPlan(WalSource source, String password) {}
+  /**
+   * What a compute starts from: its data directory (a pageserver basebackup; null without a pageserver),
+   * where its WAL goes (null without safekeepers and for a read-only endpoint) and the secret the
+   * safekeepers log in with.
+   */
+  private record StartPlan(BasebackupSource basebackup, WalSource wal, String replicationPassword) {
+    static final StartPlan LOCAL = new StartPlan(null, null, null);
+  }
 
   private final EndpointStore endpoints;
   private final RoleStore roles;
@@ -66,6 +76,9 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
   /** Null when the deployment has no safekeepers: computes then keep their WAL locally. */
   private final TimelineElection election;
   private final SafekeeperFollowers followers;
+  /** Null when the deployment has no pageserver (then it has no safekeepers either). */
+  private final PageserverRef pageserver;
+  private final PageserverIngest pageserverIngest;
   /** Wake in progress per endpoint id; later wakes of the same endpoint join it. */
   private final Map<String, Future<EndpointAddress>> wakes = new HashMap<>();
   /** Last suspend queued per endpoint id; a wake waits for it. */
@@ -76,13 +89,16 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
    */
   public EndpointLifecycleVerticle(EndpointStore endpoints, RoleStore roles, ControlPlaneMetrics metrics,
                                    long computeTimeoutMillis, TimelineElection election,
-                                   SafekeeperFollowers followers) {
+                                   SafekeeperFollowers followers, PageserverRef pageserver,
+                                   PageserverIngest pageserverIngest) {
     this.endpoints = endpoints;
     this.roles = roles;
     this.metrics = metrics;
     this.computeTimeoutMillis = computeTimeoutMillis;
     this.election = election;
     this.followers = followers;
+    this.pageserver = pageserver;
+    this.pageserverIngest = pageserverIngest;
   }
 
   @Override
@@ -151,9 +167,9 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         endpoint.state().label());
     return endpoints.setState(endpoint.id(), ComputeState.STARTING, null, null)
         .compose(stored -> roles.specsOfTenant(endpoint.tenantId()))
-        .compose(roleSpecs -> planWal(endpoint).compose(plan -> Bus.request(vertx.eventBus(),
+        .compose(roleSpecs -> planStart(endpoint).compose(plan -> Bus.request(vertx.eventBus(),
                 BusAddresses.COMPUTE_START, new StartCompute(endpoint.id(), endpoint.name(), endpoint.tenantId(),
-                    endpoint.timelineId(), roleSpecs, plan == null ? null : plan.source(), null),
+                    endpoint.timelineId(), roleSpecs, plan.wal(), plan.basebackup()),
                 ComputeStarted.class, computeTimeoutMillis)
             .compose(started -> followCompute(endpoint, plan, started).map(started))))
         .compose(started -> {
@@ -172,32 +188,51 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         });
   }
 
-  /** Elects the timeline's WAL end under a new term and makes the replication secret; null without safekeepers. */
-  private Future<WalPlan> planWal(Endpoint endpoint) {
+  private Future<StartPlan> planStart(Endpoint endpoint) {
+    if (endpoint.readOnly()) {
+      if (pageserver == null) {
+        return Future.failedFuture(ControlPlaneError.badRequest("read-only endpoints need a pageserver"));
+      }
+      return Future.succeededFuture(new StartPlan(new BasebackupSource(pageserver, Lsn.parse(endpoint.lsn()), true),
+          null, null));
+    }
     if (election == null) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(StartPlan.LOCAL);
     }
     // PBKDF2 of the new replication secret runs on a worker while the safekeepers are asked.
     String password = Ids.newId() + Ids.newId();
     Future<String> verifier = vertx.executeBlocking(() -> ScramVerifier.generate(password), false);
-    Future<TimelineElection.Election> elected = election.elect(endpoint.tenantId(), endpoint.timelineId());
-    return Future.all(verifier, elected).map(both -> new WalPlan(new WalSource(elected.result().term(),
-        elected.result().history(), elected.result().endLsn(), elected.result().donor(), followers.safekeeperIds(),
-        election.quorum(), REPLICATION_USER, verifier.result()), password));
+    Future<TimelineElection.Election> elected = election.elect(endpoint.tenantId(), endpoint.timelineId())
+        .compose(election -> election.endLsn() > 0 ? Future.succeededFuture(election)
+            : createOnSafekeepers(endpoint, election.term()));
+    return Future.all(verifier, elected).map(both -> {
+      TimelineElection.Election chosen = elected.result();
+      WalSource wal = new WalSource(chosen.term(), chosen.history(), chosen.endLsn(), chosen.donor(),
+          followers.safekeeperIds(), election.quorum(), REPLICATION_USER, verifier.result());
+      return new StartPlan(new BasebackupSource(pageserver, chosen.endLsn(), false), wal, password);
+    });
   }
 
-  /** Has the safekeepers stream from the started compute (creating the timeline on them if it is new). */
-  private Future<Void> followCompute(Endpoint endpoint, WalPlan plan, ComputeStarted started) {
-    if (plan == null || started.alreadyRunning()) {
+  /**
+   * The timeline's first compute: its WAL starts where the pageserver's copy of it does (initdb's
+   * checkpoint, or a branch's ancestor LSN), so a quorum of safekeepers creates it there first.
+   */
+  private Future<TimelineElection.Election> createOnSafekeepers(Endpoint endpoint, long term) {
+    return pageserverIngest.startLsn(endpoint.tenantId(), endpoint.timelineId())
+        .compose(startLsn -> election.createTimeline(endpoint.tenantId(), endpoint.timelineId(), term, startLsn)
+            .map(history -> new TimelineElection.Election(term, history, startLsn, null)));
+  }
+
+  /** Has the safekeepers stream from the started compute, and the pageserver ingest from them. */
+  private Future<Void> followCompute(Endpoint endpoint, StartPlan plan, ComputeStarted started) {
+    WalSource wal = plan.wal();
+    if (wal == null || started.alreadyRunning()) {
       return Future.succeededFuture();
     }
-    WalSource wal = plan.source();
-    Future<List<TermStart>> history = wal.endLsn() > 0 ? Future.succeededFuture(wal.termHistory())
-        : election.createTimeline(endpoint.tenantId(), endpoint.timelineId(), wal.term(), started.timelineStartLsn());
-    long startLsn = wal.endLsn() > 0 ? wal.endLsn() : started.timelineStartLsn();
-    return history.compose(terms -> followers.follow(endpoint.id(), new FollowCompute(endpoint.tenantId(),
-            endpoint.timelineId(), wal.term(), terms, startLsn, wal.donor(), started.host(), started.port(),
-            REPLICATION_USER, plan.password())))
+    return followers.follow(endpoint.id(), new FollowCompute(endpoint.tenantId(), endpoint.timelineId(), wal.term(),
+            wal.termHistory(), wal.endLsn(), wal.donor(), started.host(), started.port(), REPLICATION_USER,
+            plan.replicationPassword()))
+        .compose(following -> pageserverIngest.follow(endpoint.tenantId(), endpoint.timelineId()).<Void>mapEmpty())
         .recover(failure -> {
           // The safekeepers retry from the resend timer; COMMITs wait until a quorum streams.
           LOG.warn("Endpoint \"{}\": {}", endpoint.name(), failure.getMessage());
@@ -288,7 +323,7 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
         .compose(outcome -> {
           if (outcome.stopped()) {
             metrics.suspendFinished(trigger, SuspendOutcome.SUSPENDED);
-            Future<Void> drained = followers == null ? Future.succeededFuture()
+            Future<Void> drained = followers == null || endpoint.readOnly() ? Future.succeededFuture()
                 : followers.stop(id, outcome.endLsn(), WAL_DRAIN_MILLIS);
             return drained.transform(ignored -> endpoints.setState(id, ComputeState.SUSPENDED, null, null))
                 .map(outcome);

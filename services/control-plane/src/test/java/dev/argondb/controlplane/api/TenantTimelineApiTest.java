@@ -108,7 +108,7 @@ class TenantTimelineApiTest {
     expect(400, cp.postRaw(path, "{not json"));
     JsonObject branch = expect(400, cp.post(path, new JsonObject().put("name", "feature")
         .put("ancestor_timeline_id", "a".repeat(32)).put("ancestor_lsn", "0/16B5A50")));
-    assertEquals("branching from an ancestor needs the pageserver (not available yet)", branch.getString("error"));
+    assertEquals("branching from an ancestor needs the pageserver (not configured)", branch.getString("error"));
     expect(404, cp.post("/v1/tenants/" + "e".repeat(32) + "/timelines", new JsonObject().put("name", "ok")));
     assertEquals(1L, cp.sql("SELECT count(*) FROM timelines"));
   }

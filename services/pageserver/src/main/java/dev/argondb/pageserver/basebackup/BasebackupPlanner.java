@@ -1,7 +1,8 @@
 package dev.argondb.pageserver.basebackup;
 
-import dev.argondb.pageserver.PageserverException;
 import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ImageChain;
+import dev.argondb.pageserver.image.ImageManifest;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pageserver.timeline.Timelines;
 import dev.argondb.pageserver.wal.WalView;
@@ -10,9 +11,7 @@ import dev.argondb.pgformat.DbState;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,10 +41,11 @@ public final class BasebackupPlanner {
     Timeline timeline = timelines.get(tenantId, timelineId);
     long at = lsn == 0 ? timeline.lastRecordLsn() : lsn;
     timeline.checkStartable(at);
-    Image image = imageFor(timeline, at);
+    ImageChain chain = imageFor(timeline, at);
+    Image image = chain.newest();
     List<TarEntrySource> entries = new ArrayList<>();
-    addImageFiles(image.dataDir(), entries);
-    entries.add(TarEntries.bytes(CONTROL_FILE, controlFileInProduction(image)));
+    addImageFiles(chain, entries);
+    entries.add(TarEntries.bytes(CONTROL_FILE, controlFileInProduction(chain)));
     entries.add(TarEntries.directory(WAL_DIR + "/archive_status"));
     addWal(timeline, image, at, entries);
     return new BasebackupPlan(tenantId, timelineId, at, image, entries);
@@ -58,8 +58,10 @@ public final class BasebackupPlanner {
    * (StartupXLOG: SyncDataDirectory, by recovery_init_sync_method). The compute's extractor fsyncs nothing and
    * relies on exactly that: no file of a basebackup reaches a running compute without being made durable first.
    */
-  static byte[] controlFileInProduction(Image image) throws IOException {
-    return ControlFile.read(image.dataDir().resolve(CONTROL_FILE)).withState(DbState.IN_PRODUCTION).bytes();
+  static byte[] controlFileInProduction(ImageChain chain) throws IOException {
+    try (ImageChain.Reader reader = chain.reader()) {
+      return ControlFile.parse(reader.readAll(CONTROL_FILE)).withState(DbState.IN_PRODUCTION).bytes();
+    }
   }
 
   /**
@@ -67,7 +69,7 @@ public final class BasebackupPlanner {
    * last one only up to the end of the XLOG page holding {@code at}. The WAL view reads zeros from {@code at}
    * on, so that page ends in zeros and recovery stops exactly at {@code at}; the receiver extends the short
    * segment with zeros to its full size (pageserver.proto). A fresh timeline's basebackup thus carries a few KB
-   * of WAL instead of a 16 MB segment of mostly zeros.
+   * of WAL past its LSN instead of a 16 MB segment of mostly zeros.
    */
   private static void addWal(Timeline timeline, Image image, long at, List<TarEntrySource> entries) {
     WalView wal = WalView.of(timeline, at);
@@ -85,41 +87,50 @@ public final class BasebackupPlanner {
     return intoPage == 0 ? offset : offset - intoPage + Lsn.PAGE_SIZE;
   }
 
-  /** The newest image at or below {@code lsn} seen from {@code timeline}: its own, else its ancestors' up to the branch points. */
-  public static Image imageFor(Timeline timeline, long lsn) {
-    long limit = lsn;
-    for (Timeline t = timeline; t != null; t = t.ancestor()) {
-      var image = t.images().latestAtOrBelow(limit);
-      if (image.isPresent()) {
-        return image.get();
-      }
-      if (Lsn.compare(t.startLsn(), limit) < 0) {
-        limit = t.startLsn();
-      }
-    }
-    throw new PageserverException(dev.argondb.bus.BusErrors.INTERNAL, "no image at or below " + Lsn.format(lsn)
-        + " for timeline " + timeline.tenantId() + "/" + timeline.timelineId());
+  /**
+   * The newest image at or below {@code lsn} seen from {@code timeline} (its own, else its ancestors' up to
+   * the branch points) with the chain of images it is a delta on.
+   */
+  static ImageChain imageFor(Timeline timeline, long lsn) throws IOException {
+    return ImageChain.seenFrom(timeline, lsn);
   }
 
-  private static void addImageFiles(Path dataDir, List<TarEntrySource> entries) throws IOException {
-    try (var walk = Files.walk(dataDir)) {
-      for (Path path : walk.sorted().toList()) {
-        if (path.equals(dataDir)) {
-          continue;
-        }
-        String name = dataDir.relativize(path).toString();
-        if (SKIPPED.contains(name) || (name.startsWith(WAL_DIR + "/") && !Files.isDirectory(path))) {
-          continue;
-        }
-        if (name.equals(WAL_DIR + "/archive_status")) {
-          continue; // added with the WAL
-        }
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-          entries.add(TarEntries.directory(name));
-        } else {
-          entries.add(TarEntries.file(name, path, Files.size(path)));
-        }
+  /**
+   * The image's directories and files but pg_wal's content and the postmaster's (pg_control is sent
+   * rewritten): each file is read through the chain while the tar is produced, so nothing is copied first.
+   */
+  private static void addImageFiles(ImageChain chain, List<TarEntrySource> entries) {
+    for (String dir : chain.directories()) {
+      if (!dir.equals(WAL_DIR + "/archive_status")) { // added with the WAL
+        entries.add(TarEntries.directory(dir));
       }
     }
+    for (ImageManifest.Entry file : chain.files()) {
+      if (!SKIPPED.contains(file.path())) {
+        entries.add(imageFile(chain, file));
+      }
+    }
+  }
+
+  private static TarEntrySource imageFile(ImageChain chain, ImageManifest.Entry file) {
+    return new TarEntrySource() {
+      public String name() {
+        return file.path();
+      }
+
+      public boolean isDirectory() {
+        return false;
+      }
+
+      public long size() {
+        return file.size();
+      }
+
+      public void read(long offset, ByteBuffer target) throws IOException {
+        try (ImageChain.Reader reader = chain.reader()) {
+          reader.read(file.path(), offset, target);
+        }
+      }
+    };
   }
 }

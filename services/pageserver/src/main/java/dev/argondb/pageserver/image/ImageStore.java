@@ -1,5 +1,6 @@
 package dev.argondb.pageserver.image;
 
+import dev.argondb.compute.postgres.PgFiles;
 import dev.argondb.pageserver.timeline.AtomicFiles;
 import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.pgformat.ControlFile;
@@ -14,15 +15,20 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The images of one timeline, each in {@code images/<lsn>/} with its description written last, so a
- * half-made image (a crash while adding) is never listed. Blocking; images are immutable once added.
+ * half-made image (a crash while adding) is never listed; {@link #removeUnfinished()} deletes such leftovers.
+ * Blocking; images are immutable once added.
  */
 public final class ImageStore {
   private final Path dir;
   private volatile List<Image> images = List.of();
+  /** Manifests read so far, by image LSN (images never change once added; a re-created timeline has a new store). */
+  private final Map<Long, ImageManifest> manifests = new ConcurrentHashMap<>();
 
   public ImageStore(Path dir) {
     this.dir = dir;
@@ -49,6 +55,21 @@ public final class ImageStore {
     return images;
   }
 
+  /** The manifest of one of this store's images, read once. */
+  public ImageManifest manifest(Image image) throws IOException {
+    ImageManifest manifest = manifests.get(image.lsn());
+    if (manifest == null) {
+      manifest = ImageManifest.of(image);
+      manifests.put(image.lsn(), manifest);
+    }
+    return manifest;
+  }
+
+  /** The image at exactly {@code lsn}. */
+  public Optional<Image> at(long lsn) {
+    return images.stream().filter(image -> image.lsn() == lsn).findFirst();
+  }
+
   /** The newest image whose LSN is at or below {@code lsn}. */
   public Optional<Image> latestAtOrBelow(long lsn) {
     Image best = null;
@@ -72,15 +93,71 @@ public final class ImageStore {
           + stoppedDataDir);
     }
     long lsn = clean ? CheckpointRecordEnd.of(stoppedDataDir) : control.minRecoveryPoint();
-    Path imageDir = dir.resolve(String.format("%016X", lsn));
+    Path imageDir = directoryFor(lsn);
     if (Files.exists(imageDir)) {
       throw new IOException("an image at " + Lsn.format(lsn) + " exists already");
     }
     Files.createDirectories(imageDir);
     Files.move(stoppedDataDir, imageDir.resolve(Image.DATA), StandardCopyOption.ATOMIC_MOVE);
-    Image image = new Image(imageDir.resolve(Image.DATA), lsn, control.checkPoint(), control.redo(), clean);
+    Image image = new Image(imageDir, lsn, control.checkPoint(), control.redo(), clean, null);
     AtomicFiles.write(imageDir.resolve(Image.DESCRIPTION), image.toJson().encode());
     load();
     return image;
+  }
+
+  /**
+   * A fresh directory for a new image at {@code lsn}, to be filled and then {@link #publish published};
+   * an unfinished one left there before is deleted. Refused if an image at {@code lsn} exists.
+   */
+  public Path prepare(long lsn) throws IOException {
+    Path imageDir = directoryFor(lsn);
+    if (Files.exists(imageDir.resolve(Image.DESCRIPTION))) {
+      throw new IOException("an image at " + Lsn.format(lsn) + " exists already");
+    }
+    PgFiles.deleteRecursively(imageDir);
+    Files.createDirectories(imageDir);
+    AtomicFiles.fsyncDirectory(dir);
+    return imageDir;
+  }
+
+  /** Lists a filled image directory: writes its description, last and durably. */
+  public Image publish(Image image) throws IOException {
+    if (!image.dir().equals(directoryFor(image.lsn()))) {
+      throw new IOException("image " + image.dir() + " is not this store's directory for " + Lsn.format(image.lsn()));
+    }
+    AtomicFiles.write(image.dir().resolve(Image.DESCRIPTION), image.toJson().encode());
+    load();
+    return image;
+  }
+
+  /** Deletes image directories without a description (a run or a creation that did not finish). */
+  public void removeUnfinished() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var children = Files.list(dir)) {
+      for (Path imageDir : children.toList()) {
+        if (!Files.exists(imageDir.resolve(Image.DESCRIPTION))) {
+          PgFiles.deleteRecursively(imageDir);
+        }
+      }
+    }
+  }
+
+  /** Bytes the files of one image take on disk. */
+  public static long bytesOnDisk(Image image) throws IOException {
+    try (var walk = Files.walk(image.dir())) {
+      long sum = 0;
+      for (Path p : walk.toList()) {
+        if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          sum += Files.size(p);
+        }
+      }
+      return sum;
+    }
+  }
+
+  private Path directoryFor(long lsn) {
+    return dir.resolve(String.format("%016X", lsn));
   }
 }

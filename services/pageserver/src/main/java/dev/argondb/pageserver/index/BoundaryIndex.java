@@ -70,6 +70,24 @@ public final class BoundaryIndex {
     return java.util.Arrays.binarySearch(offsets, WalSegments.segmentOffset(lsn)) >= 0;
   }
 
+  /**
+   * The last record end strictly below {@code lsn} and at or above {@code floor}, or -1 if there is none:
+   * a recovery target that makes a redo run stop right after the record ending at {@code lsn}.
+   */
+  public synchronized long lastBefore(long lsn, long floor) throws IOException {
+    flush();
+    for (long segNo = WalSegments.segmentNumber(lsn); segNo >= WalSegments.segmentNumber(floor); segNo--) {
+      int[] offsets = offsets(segNo);
+      for (int i = offsets.length - 1; i >= 0; i--) {
+        long end = WalSegments.segmentStart(segNo) + offsets[i];
+        if (Long.compareUnsigned(end, lsn) < 0) {
+          return Long.compareUnsigned(end, floor) >= 0 ? end : -1;
+        }
+      }
+    }
+    return -1;
+  }
+
   /** Drops record ends after {@code lsn}. */
   synchronized void truncateAfter(long lsn) throws IOException {
     pending.clear();

@@ -1,0 +1,99 @@
+package dev.argondb.controlplane.pageserver;
+
+import dev.argondb.bus.Bus;
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.PageserverCheckLsn;
+import dev.argondb.bus.PageserverCreateTimeline;
+import dev.argondb.bus.PageserverDeleteTimeline;
+import dev.argondb.bus.PageserverLsnAtTime;
+import dev.argondb.bus.PageserverLsnForTime;
+import dev.argondb.bus.PageserverTimelineInfo;
+import dev.argondb.bus.SystemRoles;
+import dev.argondb.controlplane.ControlPlaneError;
+import dev.argondb.controlplane.roles.GeneratedPasswords;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * The control plane's requests to the pageserver about timelines, over the event bus. A refusal comes back
+ * as the {@link ControlPlaneError} the REST API answers with, carrying the pageserver's own message: an
+ * LSN outside a timeline's WAL is the caller's mistake (400), as is one that is no record boundary.
+ */
+public final class PageserverTimelines {
+  /** A root timeline is an initdb (about a second, more on a busy machine). */
+  private static final long CREATE_ROOT_TIMEOUT_MILLIS = 60_000;
+  /** Everything else is metadata or an index lookup. */
+  private static final long REQUEST_TIMEOUT_MILLIS = 15_000;
+  /** The pageserver's "LSN outside the timeline's WAL" code (like HTTP 416). */
+  private static final int OUT_OF_RANGE = 416;
+
+  private final EventBus bus;
+
+  public PageserverTimelines(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /**
+   * Creates a root timeline (one initdb). Its bootstrap superuser is the agent's; the password is random and
+   * thrown away at once: the compute agent manages computes over a private local socket, not with it.
+   */
+  public Future<PageserverTimelineInfo> createRoot(String tenantId, String timelineId) {
+    return request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.root(tenantId, timelineId,
+        SystemRoles.AGENT_SUPERUSER, GeneratedPasswords.next()), PageserverTimelineInfo.class,
+        CREATE_ROOT_TIMEOUT_MILLIS);
+  }
+
+  /** Creates a branch of {@code ancestorId} at {@code ancestorLsn} (0: the ancestor's current end); metadata only. */
+  public Future<PageserverTimelineInfo> createBranch(String tenantId, String timelineId, String ancestorId,
+                                                     long ancestorLsn) {
+    return request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+        PageserverCreateTimeline.branch(tenantId, timelineId, ancestorId, ancestorLsn), PageserverTimelineInfo.class,
+        REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** The end of the last commit at or before {@code epochMicros} on the timeline or its ancestors. */
+  public Future<PageserverLsnAtTime> lsnForTime(String tenantId, String timelineId, long epochMicros) {
+    return request(BusAddresses.PAGESERVER_LSN_FOR_TIME, new PageserverLsnForTime(tenantId, timelineId, epochMicros),
+        PageserverLsnAtTime.class, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** Succeeds when a compute can start on the timeline at {@code lsn}: a record boundary within its WAL. */
+  public Future<PageserverTimelineInfo> checkLsn(String tenantId, String timelineId, long lsn) {
+    return request(BusAddresses.PAGESERVER_CHECK_LSN, new PageserverCheckLsn(tenantId, timelineId, lsn),
+        PageserverTimelineInfo.class, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** Deletes the timeline; one the pageserver does not know counts as deleted. */
+  public Future<Void> delete(String tenantId, String timelineId) {
+    return request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(tenantId, timelineId),
+        PageserverTimelineInfo.class, REQUEST_TIMEOUT_MILLIS)
+        .<Void>mapEmpty()
+        .recover(failure -> failure instanceof ControlPlaneError error && error.status() == BusErrors.NOT_FOUND
+            ? Future.succeededFuture() : Future.failedFuture(failure));
+  }
+
+  private <R> Future<R> request(String address, Object message, Class<R> replyType, long timeoutMillis) {
+    return Bus.request(bus, address, message, replyType, timeoutMillis)
+        .recover(failure -> Future.failedFuture(asControlPlaneError(failure)));
+  }
+
+  /** What a pageserver failure means to the API's caller. */
+  static Throwable asControlPlaneError(Throwable failure) {
+    if (!(failure instanceof ReplyException reply)) {
+      return failure;
+    }
+    if (reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      // No pageserver on the bus, or it did not answer in time: nothing the caller did wrong.
+      return ControlPlaneError.unavailable("pageserver unavailable: " + reply.getMessage());
+    }
+    return switch (reply.failureCode()) {
+      case BusErrors.BAD_REQUEST, OUT_OF_RANGE -> ControlPlaneError.badRequest(reply.getMessage());
+      case BusErrors.NOT_FOUND -> ControlPlaneError.notFound(reply.getMessage());
+      case BusErrors.CONFLICT -> ControlPlaneError.conflict(reply.getMessage());
+      default -> ControlPlaneError.unavailable("pageserver failed: " + reply.getMessage());
+    };
+  }
+}

@@ -1,0 +1,55 @@
+package dev.argondb.pageserver.reconstruction;
+
+import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ImageChain;
+import dev.argondb.pageserver.index.CheckpointEntry;
+import dev.argondb.pageserver.timeline.Timeline;
+import dev.argondb.pgformat.Lsn;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides whether a timeline's newest image is due to roll forward: more than {@code thresholdBytes} of WAL
+ * ingested past it, and a checkpoint record in the timeline's own WAL past the image's checkpoint (a redo
+ * run's checkpoint only advances to a checkpoint record it replayed, so without one a new image would still
+ * need replay from the same redo point). The run then replays to the last ingested record end. Blocking.
+ */
+final class RollForwardPlanner {
+  private final long thresholdBytes;
+
+  RollForwardPlanner(long thresholdBytes) {
+    this.thresholdBytes = thresholdBytes;
+  }
+
+  Optional<RollForwardPlan> plan(Timeline timeline) throws IOException {
+    long end = timeline.lastRecordLsn();
+    if (Lsn.compare(end, timeline.startLsn()) <= 0) {
+      return Optional.empty(); // no WAL of its own yet
+    }
+    ImageChain base = ImageChain.seenFrom(timeline, end);
+    Image newest = base.newest();
+    if (end - newest.lsn() < thresholdBytes) {
+      return Optional.empty();
+    }
+    Optional<CheckpointEntry> checkpoint = lastCheckpoint(timeline.index().checkpoints().all(), newest, end);
+    if (checkpoint.isEmpty()) {
+      return Optional.empty();
+    }
+    long target = timeline.index().boundaries().lastBefore(end, timeline.startLsn());
+    return Optional.of(new RollForwardPlan(timeline, base, checkpoint.get(), target < 0 ? timeline.startLsn() : target,
+        end));
+  }
+
+  /** The last checkpoint record after the image's checkpoint that ends at or before {@code end}. */
+  static Optional<CheckpointEntry> lastCheckpoint(List<CheckpointEntry> checkpoints, Image image, long end) {
+    CheckpointEntry last = null;
+    for (CheckpointEntry entry : checkpoints) {
+      if (Lsn.compare(entry.lsn(), image.checkpointLsn()) > 0 && Lsn.compare(entry.endLsn(), end) <= 0
+          && Lsn.compare(entry.redoLsn(), image.redoLsn()) > 0) {
+        last = entry;
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+}
