@@ -67,7 +67,7 @@ public final class TimelineElection {
         return Future.failedFuture(ControlPlaneError.unavailable("no answering safekeeper holds WAL of timeline "
             + timelineId + ", which has WAL since its first start: refusing to start it empty"));
       }
-      LOG.info("Timeline {} has no WAL yet: term {} starts it from initdb", timelineId, term);
+      LOG.info("Timeline {} has no WAL on the safekeepers yet: term {} creates it there", timelineId, term);
       return Future.succeededFuture(new Election(term, List.of(), 0, null));
     }
     TimelineState donor = holding.stream()

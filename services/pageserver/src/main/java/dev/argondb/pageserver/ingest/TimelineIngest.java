@@ -35,6 +35,9 @@ final class TimelineIngest {
   private List<SafekeeperRef> safekeepers;
   private int next;
   private long generation;
+  /** Keepalives in a row from a safekeeper whose WAL ends below the commit LSN before switching away. */
+  private static final int LAGGING_KEEPALIVES = 3;
+  private int keepalivesBehind;
   private GrpcClientRequest<StreamWalRequest, WalChunk> current;
   private boolean stopped;
 
@@ -129,6 +132,11 @@ final class TimelineIngest {
     if (gen != generation) {
       return;
     }
+    if (chunk.getData().isEmpty()) {
+      onKeepalive(gen, safekeeper, chunk);
+      return;
+    }
+    keepalivesBehind = 0;
     stream.pause();
     vertx.executeBlocking(() -> timeline.indexer().ingest(chunk.getStartLsn(), chunk.getData().asReadOnlyByteBuffer()))
         .onComplete(result -> {
@@ -144,6 +152,22 @@ final class TimelineIngest {
           metrics.ingested(timeline, result.result(), chunk.getCommitLsn());
           stream.resume();
         });
+  }
+
+  /**
+   * The safekeeper has nothing more to send. If its WAL ends below the commit LSN it knows for a few
+   * keepalives in a row, it lags the quorum (it is not streaming from the compute): read from the next one.
+   */
+  private void onKeepalive(long gen, SafekeeperRef safekeeper, WalChunk keepalive) {
+    if (keepalive.getStartLsn() >= keepalive.getCommitLsn()) {
+      keepalivesBehind = 0;
+      return;
+    }
+    if (++keepalivesBehind >= LAGGING_KEEPALIVES) {
+      keepalivesBehind = 0;
+      failed(gen, safekeeper, "its WAL ends at " + Lsn.format(keepalive.getStartLsn()) + ", below the commit LSN "
+          + Lsn.format(keepalive.getCommitLsn()));
+    }
   }
 
   private void failed(long gen, SafekeeperRef safekeeper, String reason) {

@@ -19,6 +19,7 @@ final class WalRangeSender {
   /** Below the gRPC client's default maximum message size (256 KB), protobuf framing included. */
   static final int CHUNK_BYTES = 128 << 10;
   private static final long POLL_MILLIS = 10;
+  private static final long KEEPALIVE_NANOS = 1_000_000_000L;
 
   private final Vertx vertx;
   private final SafekeeperTimeline timeline;
@@ -28,6 +29,7 @@ final class WalRangeSender {
   private final Promise<Void> done = Promise.promise();
   private long next;
   private boolean cancelled;
+  private long lastWriteNanos = System.nanoTime();
 
   WalRangeSender(Vertx vertx, SafekeeperTimeline timeline, GrpcServerResponse<?, WalChunk> response, long start,
                  LongSupplier end, boolean follow) {
@@ -45,6 +47,24 @@ final class WalRangeSender {
     return done.future();
   }
 
+  /**
+   * While there is nothing to send, an empty chunk at the next LSN with the commit LSN this safekeeper
+   * knows, once a second: a follower sees that the stream lives, and that this safekeeper lags the
+   * commit LSN (its WAL ends below it) if it does — then it can read from another one.
+   */
+  private void sendKeepaliveEverySecond() {
+    long now = System.nanoTime();
+    if (now - lastWriteNanos < KEEPALIVE_NANOS || response.writeQueueFull()) {
+      return;
+    }
+    lastWriteNanos = now;
+    try {
+      response.write(WalChunk.newBuilder().setStartLsn(next).setCommitLsn(timeline.commitLsn).build());
+    } catch (IllegalStateException streamGone) {
+      cancelled = true;
+    }
+  }
+
   private void sendMore() {
     if (cancelled) {
       done.tryComplete();
@@ -53,6 +73,7 @@ final class WalRangeSender {
     long limit = end.getAsLong();
     if (next >= limit) {
       if (follow) {
+        sendKeepaliveEverySecond();
         vertx.setTimer(POLL_MILLIS, id -> sendMore());
       } else {
         done.tryComplete();
@@ -68,6 +89,7 @@ final class WalRangeSender {
       }
       ByteBuffer bytes = read.result();
       next = chunkEnd;
+      lastWriteNanos = System.nanoTime();
       try {
         response.write(WalChunk.newBuilder().setStartLsn(start).setData(ByteString.copyFrom(bytes))
             .setCommitLsn(timeline.commitLsn).build());

@@ -102,8 +102,10 @@ public final class WalServingVerticle extends VerticleBase {
       refuse(response, GrpcStatus.OUT_OF_RANGE, "WAL before " + Lsn.format(timeline.startLsn) + " is not held here");
       return;
     }
-    // Only committed WAL: above the commit LSN a new term may still cut it.
-    new WalRangeSender(vertx, timeline, response, request.getStartLsn(), () -> timeline.commitLsn, true).run()
+    // Only committed WAL (above the commit LSN a new term may still cut it), and only what this safekeeper
+    // holds: it may know a commit LSN from its peers that it has not received itself yet.
+    new WalRangeSender(vertx, timeline, response, request.getStartLsn(),
+        () -> Math.min(timeline.commitLsn, timeline.writer.flushLsn()), true).run()
         .onFailure(failure -> refuse(response, GrpcStatus.INTERNAL, failure.getMessage()));
   }
 
