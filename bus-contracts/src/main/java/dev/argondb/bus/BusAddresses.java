@@ -74,4 +74,7 @@ public final class BusAddresses {
 
   /** Request {@link PageserverCheckLsn}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
   public static final String PAGESERVER_CHECK_LSN = "argon.pageserver.timeline.check-lsn";
+
+  /** Request {@link PageserverCatchUp}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
+  public static final String PAGESERVER_CATCH_UP = "argon.pageserver.timeline.catch-up";
 }

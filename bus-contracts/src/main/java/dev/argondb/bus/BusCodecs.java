@@ -19,7 +19,7 @@ public final class BusCodecs {
       PageserverCreateTimeline.class, PageserverGetTimeline.class, PageserverTimelineInfo.class,
       PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class,
       PageserverDeleteTimeline.class,
-      PageserverCheckLsn.class);
+      PageserverCheckLsn.class, PageserverCatchUp.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

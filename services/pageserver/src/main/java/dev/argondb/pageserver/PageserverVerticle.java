@@ -3,6 +3,7 @@ package dev.argondb.pageserver;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.PageserverCheckLsn;
+import dev.argondb.bus.PageserverCatchUp;
 import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
@@ -67,7 +68,23 @@ public final class PageserverVerticle extends VerticleBase {
           timeline.checkStartable(m.body().lsn());
           return timeline.info();
         })).completion(),
-        bus.<PageserverDeleteTimeline>consumer(BusAddresses.PAGESERVER_DELETE_TIMELINE, this::delete).completion());
+        bus.<PageserverDeleteTimeline>consumer(BusAddresses.PAGESERVER_DELETE_TIMELINE, this::delete).completion(),
+        bus.<PageserverCatchUp>consumer(BusAddresses.PAGESERVER_CATCH_UP, this::catchUp).completion());
+  }
+
+  private void catchUp(Message<PageserverCatchUp> message) {
+    PageserverCatchUp request = message.body();
+    Timeline timeline;
+    try {
+      timeline = timelines.get(request.tenantId(), request.timelineId());
+    } catch (PageserverException unknown) {
+      message.fail(unknown.code(), unknown.getMessage());
+      return;
+    }
+    dev.argondb.pageserver.ingest.CatchUp.to(vertx, timeline, request.lsn(), request.timeoutMillis())
+        .onSuccess(caughtUp -> message.reply(timeline.info()))
+        .onFailure(failure -> message.fail(failure instanceof PageserverException e ? e.code() : BusErrors.INTERNAL,
+            failure.getMessage()));
   }
 
   private void refreshLogicalSizes() {

@@ -1,5 +1,7 @@
 package dev.argondb.controlplane.api;
 
+import dev.argondb.controlplane.wal.CommittedWal;
+import dev.argondb.controlplane.wal.SafekeeperSet;
 import dev.argondb.controlplane.ControlPlaneConfig;
 import dev.argondb.controlplane.db.EndpointStore;
 import dev.argondb.controlplane.db.RoleStore;
@@ -50,7 +52,9 @@ public final class RestApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     PageserverTimelines pageserver = config.pageserver() == null ? null : new PageserverTimelines(vertx.eventBus());
     new TenantRoutes(tenants, timelines, pageserver).mount(router);
-    new TimelineRoutes(tenants, timelines, pageserver).mount(router);
+    CommittedWal committedWal = config.safekeepers().isEmpty() ? null
+        : new CommittedWal(vertx.eventBus(), new SafekeeperSet(config.safekeepers(), config.walQuorum()));
+    new TimelineRoutes(tenants, timelines, pageserver, committedWal).mount(router);
     new EndpointRoutes(vertx, tenants, timelines, endpoints, pageserver, config.defaultSuspendTimeoutSeconds(),
         config.computeStartTimeoutMillis()).mount(router);
     new RoleRoutes(vertx, tenants, roles,

@@ -7,6 +7,7 @@ import dev.argondb.controlplane.db.TimelineStore;
 import dev.argondb.controlplane.model.Ids;
 import dev.argondb.controlplane.model.Timeline;
 import dev.argondb.controlplane.pageserver.PageserverTimelines;
+import dev.argondb.controlplane.wal.CommittedWal;
 import dev.argondb.pgformat.Lsn;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -32,11 +33,15 @@ final class TimelineRoutes {
   private final TimelineStore timelines;
   /** Null without a pageserver. */
   private final PageserverTimelines pageserver;
+  /** Null without safekeepers. */
+  private final CommittedWal committedWal;
 
-  TimelineRoutes(TenantStore tenants, TimelineStore timelines, PageserverTimelines pageserver) {
+  TimelineRoutes(TenantStore tenants, TimelineStore timelines, PageserverTimelines pageserver,
+                 CommittedWal committedWal) {
     this.tenants = tenants;
     this.timelines = timelines;
     this.pageserver = pageserver;
+    this.committedWal = committedWal;
   }
 
   void mount(Router router) {
@@ -79,11 +84,26 @@ final class TimelineRoutes {
         JsonViews::timeline);
   }
 
-  /** The LSN to branch at; 0 lets the pageserver take the ancestor's current end. */
+  /**
+   * The LSN to branch at; 0 lets the pageserver take the ancestor's current end. For the current end and
+   * for a time, the pageserver first ingests everything the safekeepers committed, so the branch holds
+   * every COMMIT acknowledged before this request.
+   */
   private Future<Long> ancestorLsn(Timeline ancestor, BranchPoint point) {
-    if (point.time() == null) {
+    if (point.lsn() != 0) {
       return Future.succeededFuture(point.lsn());
     }
+    Future<?> caughtUp = committedWal == null ? Future.succeededFuture()
+        : committedWal.commitLsn(ancestor.tenantId(), ancestor.id())
+            .compose(lsn -> lsn == 0 ? Future.succeededFuture()
+                : pageserver.catchUp(ancestor.tenantId(), ancestor.id(), lsn));
+    if (point.time() == null) {
+      return caughtUp.map(0L);
+    }
+    return caughtUp.compose(ready -> lsnAtTime(ancestor, point));
+  }
+
+  private Future<Long> lsnAtTime(Timeline ancestor, BranchPoint point) {
     long micros = Math.addExact(Math.multiplyExact(point.time().getEpochSecond(), 1_000_000L),
         point.time().getNano() / 1_000);
     return pageserver.lsnForTime(ancestor.tenantId(), ancestor.id(), micros)

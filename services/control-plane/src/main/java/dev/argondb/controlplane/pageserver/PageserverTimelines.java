@@ -3,6 +3,7 @@ package dev.argondb.controlplane.pageserver;
 import dev.argondb.bus.Bus;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
+import dev.argondb.bus.PageserverCatchUp;
 import dev.argondb.bus.PageserverCheckLsn;
 import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverDeleteTimeline;
@@ -27,6 +28,8 @@ public final class PageserverTimelines {
   private static final long CREATE_ROOT_TIMEOUT_MILLIS = 60_000;
   /** Everything else is metadata or an index lookup. */
   private static final long REQUEST_TIMEOUT_MILLIS = 15_000;
+  /** Ingest follows the safekeepers within milliseconds; this long means it is stuck. */
+  private static final long CATCH_UP_TIMEOUT_MILLIS = 10_000;
   /** The pageserver's "LSN outside the timeline's WAL" code (like HTTP 416). */
   private static final int OUT_OF_RANGE = 416;
 
@@ -64,6 +67,12 @@ public final class PageserverTimelines {
   public Future<PageserverTimelineInfo> checkLsn(String tenantId, String timelineId, long lsn) {
     return request(BusAddresses.PAGESERVER_CHECK_LSN, new PageserverCheckLsn(tenantId, timelineId, lsn),
         PageserverTimelineInfo.class, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** Completes once the pageserver has ingested the timeline's WAL up to {@code lsn} (503 if it lags too long). */
+  public Future<PageserverTimelineInfo> catchUp(String tenantId, String timelineId, long lsn) {
+    return request(BusAddresses.PAGESERVER_CATCH_UP, new PageserverCatchUp(tenantId, timelineId, lsn,
+        CATCH_UP_TIMEOUT_MILLIS), PageserverTimelineInfo.class, CATCH_UP_TIMEOUT_MILLIS + REQUEST_TIMEOUT_MILLIS);
   }
 
   /** Deletes the timeline; one the pageserver does not know counts as deleted. */
