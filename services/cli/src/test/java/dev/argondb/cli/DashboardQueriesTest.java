@@ -80,7 +80,7 @@ class DashboardQueriesTest {
     }
   }
 
-  /** A few tenants' worth of activity: writes, a rollback, reads, a suspend and a wake. */
+  /** A few tenants' worth of activity: writes, a rollback, reads, a branch and its first start, a suspend and a wake. */
   private static void runLoad(LocalStackSettings settings, PrometheusServer prometheus) throws Exception {
     ApiClient api = new ApiClient(settings.controlPlaneUrl());
     String tenant = api.post("/v1/tenants", new JsonObject()).getString("id");
@@ -96,6 +96,14 @@ class DashboardQueriesTest {
     // rate() sees an increase only between two scrapes: wake once Prometheus has the counters' earlier values.
     awaitScraped(prometheus);
     api.post("/v1/endpoints/load/stop", new JsonObject()); // the next connection is a wake from suspended
+    // A branch and its first compute: a basebackup from the pageserver within the scraped window.
+    api.post("/v1/tenants/" + tenant + "/timelines", new JsonObject().put("name", "load_branch"));
+    api.post("/v1/tenants/" + tenant + "/endpoints", new JsonObject().put("name", "load_branch")
+        .put("branch_name", "load_branch").put("suspend_timeout_seconds", 0));
+    try (Connection c = DriverManager.getConnection(url.replace("endpoint%3Dload", "endpoint%3Dload_branch"),
+        LocalStackSettings.ADMIN_ROLE, settings.adminPassword()); Statement s = c.createStatement()) {
+      s.executeQuery("SELECT count(*) FROM t").close();
+    }
     long until = System.currentTimeMillis() + 6_000;
     int key = 0;
     try (Connection c = DriverManager.getConnection(url, LocalStackSettings.ADMIN_ROLE, settings.adminPassword());

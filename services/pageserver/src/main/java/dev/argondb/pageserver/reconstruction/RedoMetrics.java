@@ -19,6 +19,14 @@ public final class RedoMetrics {
         .publishPercentileHistogram().register(registry);
     this.imageBytes = DistributionSummary.builder("argon_pageserver_image_delta_bytes")
         .description("Bytes of one delta image on disk").baseUnit("bytes").register(registry);
+    // Both outcomes exist from the start at 0, so a dashboard shows "no runs" rather than no data.
+    runs("success");
+    runs("failure");
+  }
+
+  private Counter runs(String outcome) {
+    return Counter.builder("argon_pageserver_redo_runs_total").tag("outcome", outcome)
+        .description("Redo Postgres runs (image roll forwards) by outcome").register(registry);
   }
 
   void succeeded(long nanos, long deltaBytes) {
@@ -31,8 +39,7 @@ public final class RedoMetrics {
   }
 
   private void run(String outcome, long nanos) {
-    Counter.builder("argon_pageserver_redo_runs_total").tag("outcome", outcome)
-        .description("Redo Postgres runs (image roll forwards) by outcome").register(registry).increment();
+    runs(outcome).increment();
     duration.record(nanos, TimeUnit.NANOSECONDS);
   }
 }
