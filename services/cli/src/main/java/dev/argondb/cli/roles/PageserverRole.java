@@ -33,6 +33,8 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
         .put("image_roll_forward_bytes", config.imageRollForwardBytes())
         .put("ingest_sync_millis", config.ingestSyncMillis())
         .put("reconnect_millis", config.reconnectMillis())
+        .put("redo_concurrency", config.redoConcurrency())
+        .put("redo_check_millis", config.redoCheckMillis())
         .put("basebackup_wait_millis", config.basebackupWaitMillis());
   }
 
@@ -40,8 +42,8 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
   public PageserverConfig fromJson(JsonObject s) {
     return new PageserverConfig(Path.of(s.getString("data_dir")), s.getString("host"), s.getInteger("http_port"),
         s.getString("pg_bin_dir"), s.getLong("image_roll_forward_bytes"), s.getLong("ingest_sync_millis"),
-        s.getLong("reconnect_millis"))
-        .withBasebackupWaitMillis(s.getLong("basebackup_wait_millis", PageserverConfig.DEFAULT_BASEBACKUP_WAIT_MILLIS));
+        s.getLong("reconnect_millis"), s.getInteger("redo_concurrency"), s.getLong("redo_check_millis"),
+        s.getLong("basebackup_wait_millis"));
   }
 
   @Override
