@@ -77,4 +77,7 @@ public final class BusAddresses {
 
   /** Request {@link PageserverCatchUp}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
   public static final String PAGESERVER_CATCH_UP = "argon.pageserver.timeline.catch-up";
+
+  /** Published {@link RoleChanged} by the control plane after a role was created, deleted or reset. */
+  public static final String ROLE_CHANGED = "argon.control-plane.role.changed";
 }
