@@ -19,12 +19,7 @@ public final class GatewayService {
    * the primary first (it also serves /metrics), then the others, which share its listener. Completes once all listen, with the deployment ids and the actual ports.
    */
   public static Future<GatewayHandle> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
-    return deploy(vertx, config, ReuseSettings.defaults(), registry);
-  }
-
-  /** As {@link #deploy(Vertx, GatewayConfig, PrometheusMeterRegistry)}, with other pool and cache settings. */
-  public static Future<GatewayHandle> deploy(Vertx vertx, GatewayConfig config, ReuseSettings reuse,
-                                             PrometheusMeterRegistry registry) {
+    ReuseSettings reuse = config.reuse();
     BusCodecs.registerAll(vertx.eventBus());
     GatewayMetrics metrics = new GatewayMetrics(registry, Duration.ofMillis(config.wakeTimeoutMillis()));
     GatewayShared shared = new GatewayShared(metrics,

@@ -62,7 +62,7 @@ class GatewayPoolTest {
     controlPlane = FakeControlPlane.start(vertx, postgres.port(),
         Set.of("reuse", "leak", "txn", "cancel", "password", "idle", "state"), verifiers);
     config = GatewayConfig.defaults().withPorts(0, 0).withTimeouts(5_000, 10_000).withGatewayId("gateway-pool");
-    gateway = GatewayService.deploy(vertx, config, ReuseSettings.defaults().withPool(8, POOL_IDLE_MILLIS),
+    gateway = GatewayService.deploy(vertx, config.withReuse(ReuseSettings.defaults().withPool(8, POOL_IDLE_MILLIS)),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await(30, TimeUnit.SECONDS);
   }
 
@@ -176,8 +176,8 @@ class GatewayPoolTest {
   @Test
   void pooledBackendsCloseAfterTheIdleTimeoutAndAreNoClientsMeanwhile() throws Exception {
     PrometheusMeterRegistry ownRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    GatewayHandle quick = GatewayService.deploy(vertx, config.withGatewayId("gateway-quick"),
-        ReuseSettings.defaults().withPool(8, 300), ownRegistry).await(30, TimeUnit.SECONDS);
+    GatewayHandle quick = GatewayService.deploy(vertx,
+        config.withGatewayId("gateway-quick").withReuse(ReuseSettings.defaults().withPool(8, 300)), ownRegistry).await(30, TimeUnit.SECONDS);
     try {
       int pid;
       try (Connection client = DriverManager.getConnection(jdbcUrl(quick.port()), properties("idle",

@@ -73,7 +73,7 @@ class GatewayTlsAuthTest {
     config = GatewayConfig.defaults().withPorts(FreePorts.pick(), 0).withDefaultEndpoint(null)
         .withGatewayId("gateway-tls")
         .withTls(certificate.toString(), key.toString(), false).withInstances(2);
-    gateway = GatewayService.deploy(vertx, config, ROUTE_BY_WAKE, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+    gateway = GatewayService.deploy(vertx, config.withReuse(ROUTE_BY_WAKE), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .await(30, TimeUnit.SECONDS);
     SniSslSocketFactory.trustedCertificate = certificate;
   }
@@ -220,7 +220,7 @@ class GatewayTlsAuthTest {
   void perEndpointLimitAndRequiredTls() throws Exception {
     GatewayHandle limited = GatewayService.deploy(vertx,
         config.withInstances(1).withPorts(0, 0).withMaxConnectionsPerEndpoint(2).withHost("0.0.0.0")
-            .withTls(config.tlsCertPath(), config.tlsKeyPath(), true), ROUTE_BY_WAKE,
+            .withTls(config.tlsCertPath(), config.tlsKeyPath(), true).withReuse(ROUTE_BY_WAKE),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await(30, TimeUnit.SECONDS);
     try {
       List<Connection> open = new ArrayList<>();
