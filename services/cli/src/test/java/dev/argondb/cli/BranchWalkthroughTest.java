@@ -60,6 +60,9 @@ class BranchWalkthroughTest {
     if (stack != null) {
       stack.close();
     }
+    if (home != null) {
+      dev.argondb.cli.testing.TestDirs.deleteUnlessKept(home.root());
+    }
     System.clearProperty("argon.home");
   }
 

@@ -62,6 +62,8 @@ class DashboardQueriesTest {
       assertTrue(missing.isEmpty(), "queries without data:\n" + String.join("\n", missing.entrySet().stream()
           .map(e -> e.getKey().dashboard() + " / " + e.getKey().panel() + ": " + e.getKey().expr() + " -> "
               + e.getValue()).toList()));
+    } finally {
+      dev.argondb.cli.testing.TestDirs.deleteUnlessKept(dir);
     }
   }
 

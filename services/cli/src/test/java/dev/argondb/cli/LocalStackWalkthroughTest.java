@@ -62,6 +62,9 @@ class LocalStackWalkthroughTest {
     if (stack != null) {
       stack.close();
     }
+    if (home != null) {
+      dev.argondb.cli.testing.TestDirs.deleteUnlessKept(home.root());
+    }
     System.clearProperty("argon.home");
   }
 

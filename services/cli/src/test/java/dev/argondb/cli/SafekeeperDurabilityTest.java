@@ -70,6 +70,9 @@ class SafekeeperDurabilityTest {
     if (stack != null) {
       stack.close();
     }
+    if (home != null) {
+      dev.argondb.cli.testing.TestDirs.deleteUnlessKept(home.root());
+    }
   }
 
   private static String endpointOnNewBranch(String name) {

@@ -157,6 +157,7 @@ class SeparateJvmStackTest {
     if (controlDb != null) {
       controlDb.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(30));
     }
+    dev.argondb.cli.testing.TestDirs.deleteUnlessKept(dir);
   }
 
   private static Connection connect(String endpoint) throws SQLException {
