@@ -77,4 +77,10 @@ public final class BusAddresses {
 
   /** Request {@link PageserverCatchUp}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
   public static final String PAGESERVER_CATCH_UP = "argon.pageserver.timeline.catch-up";
+
+  /**
+   * Event {@link PageserverRemoteConsistent}, published by the pageserver after each upload pass: the timeline's
+   * WAL up to that LSN is in remote storage. Safekeepers drop whole segments below it (minus their margin).
+   */
+  public static final String PAGESERVER_REMOTE_CONSISTENT = "argon.pageserver.timeline.remote-consistent";
 }

@@ -19,7 +19,8 @@ public final class BusCodecs {
       PageserverCreateTimeline.class, PageserverGetTimeline.class, PageserverTimelineInfo.class,
       PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class,
       PageserverDeleteTimeline.class,
-      PageserverCheckLsn.class, PageserverCatchUp.class);
+      PageserverCheckLsn.class, PageserverCatchUp.class,
+      PageserverRemoteConsistent.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {
