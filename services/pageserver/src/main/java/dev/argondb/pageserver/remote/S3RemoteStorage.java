@@ -110,7 +110,12 @@ public final class S3RemoteStorage implements RemoteStorage {
     ConcurrentLinkedQueue<String> keys = new ConcurrentLinkedQueue<>();
     String strip = config.prefix().isEmpty() ? "" : config.prefix() + "/";
     return on(client.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(full(prefix)))
-        .contents().subscribe(object -> keys.add(object.key().substring(strip.length()))))
+        .contents().subscribe(object -> {
+          // Keys ending in "/" are folder markers some servers list; no object of ours is named so.
+          if (!object.key().endsWith("/")) {
+            keys.add(object.key().substring(strip.length()));
+          }
+        }))
         .map(done -> List.copyOf(keys));
   }
 
