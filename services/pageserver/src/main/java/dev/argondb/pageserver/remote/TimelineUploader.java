@@ -110,7 +110,10 @@ final class TimelineUploader {
       }
     }
     long start = timeline.startLsn();
-    long ingested = timeline.lastRecordLsn();
+    // Whole = every byte of it stored: after a segment switch the record ends at the segment's end while the
+    // switch's padding pages may still be arriving.
+    long ingested = Long.compareUnsigned(timeline.lastRecordLsn(), timeline.indexer().receivedLsn()) < 0
+        ? timeline.lastRecordLsn() : timeline.indexer().receivedLsn();
     long floor = timeline.metadata().isBranch() ? start : 0; // a branch's WAL below its start is its ancestor's
     Path walDir = timeline.dir().resolve("wal");
     List<Long> segments = new ArrayList<>();
@@ -165,13 +168,13 @@ final class TimelineUploader {
     return Future.join(uploads).map(all -> uploads.stream().map(Future::result).filter(Objects::nonNull).toList());
   }
 
-  /** Stages the layer's bytes if they are not one whole file already, checksums them, uploads them. */
+  /** Copies the layer's bytes to the staging directory, checksums them, uploads them. */
   private Future<RemoteLayer> upload(Pending layer) {
     long begin = System.nanoTime();
     String key = RemoteKeys.timelinePrefix(timeline.tenantId(), timeline.timelineId()) + layer.name();
     return vertx.executeBlocking(() -> stage(layer), false).compose(staged ->
-        storage.put(key, staged.file()).eventually(() -> staged.temporary()
-                ? vertx.executeBlocking(() -> Files.deleteIfExists(staged.file()), false) : Future.succeededFuture())
+        storage.put(key, staged.file())
+            .eventually(() -> vertx.executeBlocking(() -> Files.deleteIfExists(staged.file()), false))
             .map(put -> {
               long nanos = System.nanoTime() - begin;
               metrics.uploaded(layer.kind(), staged.size());
@@ -183,7 +186,7 @@ final class TimelineUploader {
             }));
   }
 
-  private record Staged(Path file, boolean temporary, long size, String sha256) {}
+  private record Staged(Path file, long size, String sha256) {}
 
   private Staged stage(Pending layer) throws IOException {
     Files.createDirectories(staging);
@@ -191,15 +194,10 @@ final class TimelineUploader {
     if (layer.image() != null) {
       Path tar = staging.resolve(base);
       LayerFiles.tar(layer.image().dir(), tar, "image.json");
-      return new Staged(tar, true, Files.size(tar), LayerFiles.sha256(tar));
+      return new Staged(tar, Files.size(tar), LayerFiles.sha256(tar));
     }
-    long segNo = WalSegments.segmentNumber(layer.startLsn());
-    Path segment = timeline.dir().resolve("wal").resolve(String.format("%016X", segNo));
-    boolean whole = layer.startLsn() == WalSegments.segmentStart(segNo)
-        && layer.endLsn() == WalSegments.segmentStart(segNo + 1) && Files.size(segment) == WalSegments.SEGMENT_SIZE;
-    if (whole) {
-      return new Staged(segment, false, Files.size(segment), LayerFiles.sha256(segment));
-    }
+    // A copy, checksummed as uploaded: nothing writing the timeline's files meanwhile can make them differ.
+    timeline.wal().sync();
     Path part = staging.resolve(base);
     ByteBuffer bytes = ByteBuffer.allocate((int) (layer.endLsn() - layer.startLsn()));
     timeline.wal().read(layer.startLsn(), bytes);
@@ -210,7 +208,7 @@ final class TimelineUploader {
         ch.write(bytes);
       }
     }
-    return new Staged(part, true, Files.size(part), LayerFiles.sha256(part));
+    return new Staged(part, Files.size(part), LayerFiles.sha256(part));
   }
 
   private static JsonObject imageDescription(Image image) {
