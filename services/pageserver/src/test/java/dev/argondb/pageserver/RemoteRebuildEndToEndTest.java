@@ -10,6 +10,7 @@ import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.PageserverCreateTimeline;
+import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverFollowTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverTimelineInfo;
@@ -142,6 +143,10 @@ class RemoteRebuildEndToEndTest {
       assertTrue(Lsn.compare(consistent, afterC) < 0, "the last rows are only on the safekeepers");
       awaitRemote(BRANCH, lsn -> lsn == afterA, "the branch's index is uploaded: consistent at its start");
       List<Long> imageLsns = info(MAIN).imageLsns();
+      assertTrue(registry.get("argon_pageserver_remote_uploaded_objects_total").tag("kind", "wal").counter().count()
+          >= 3, "the initdb part and two whole segments");
+      assertTrue(registry.get("argon_pageserver_remote_uploaded_bytes_total").tag("kind", "image").counter().count()
+          > 0);
       assertTrue(imageLsns.size() >= 2, "a delta image was made and uploaded: " + imageLsns);
 
       // Safekeepers (margin 0) drop the segments below the remote consistent LSN.
@@ -166,7 +171,7 @@ class RemoteRebuildEndToEndTest {
       assertEquals(checksumA, checksumOf(MAIN, afterA));
       assertEquals(checksumA, checksumOf(BRANCH, 0));
       assertTrue(registry.get("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "wal").counter().count()
-          >= WalSegments.SEGMENT_SIZE);
+          >= 2.0 * WalSegments.SEGMENT_SIZE);
     }
   }
 
@@ -188,6 +193,15 @@ class RemoteRebuildEndToEndTest {
     long switched = switchWal(primary);
     primary.execute("INSERT INTO t VALUES (1, 'one')");
     awaitRemote(MAIN, lsn -> Lsn.compare(lsn, switched) >= 0, "a whole segment is uploaded");
+
+    // A deleted timeline's remote index goes too: a rebuild does not bring it back.
+    request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, switched),
+        PageserverTimelineInfo.class);
+    Path branchIndex = remoteDir.resolve(RemoteKeys.index(TENANT, BRANCH));
+    awaitFile(branchIndex, true);
+    request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
+        PageserverTimelineInfo.class);
+    awaitFile(branchIndex, false);
     pageserver.undeploy(vertx).await();
 
     // One byte of the uploaded WAL segment flips.
@@ -215,6 +229,14 @@ class RemoteRebuildEndToEndTest {
     String reason = result.refused().get(TENANT + "/" + MAIN);
     assertTrue(reason != null && reason.contains(walName) && reason.contains("corrupt")
         && reason.contains(index.wal().get(0).sha256()), "refused: " + reason);
+  }
+
+  private static void awaitFile(Path file, boolean exists) throws Exception {
+    long deadline = System.currentTimeMillis() + TIMEOUT;
+    while (Files.exists(file) != exists) {
+      assertTrue(System.currentTimeMillis() < deadline, file + (exists ? " appears" : " goes away"));
+      Thread.sleep(50);
+    }
   }
 
   private RemoteIndex uploaded(Path remoteDir, String timeline) throws Exception {

@@ -74,6 +74,17 @@ public final class DirectoryRemoteStorage implements RemoteStorage {
   }
 
   @Override
+  public Future<Void> delete(String key) {
+    return vertx.executeBlocking(() -> {
+      Path target = resolve(key);
+      if (Files.deleteIfExists(target)) {
+        AtomicFiles.fsyncDirectory(target.getParent());
+      }
+      return null;
+    }, false);
+  }
+
+  @Override
   public Future<List<String>> list(String prefix) {
     return vertx.executeBlocking(() -> {
       if (!Files.isDirectory(root)) {

@@ -21,7 +21,7 @@ public final class RemoteMetrics {
       uploadedCounter(kind, "bytes");
       uploadedCounter(kind, "objects");
     }
-    for (String op : new String[] {"put", "get", "list"}) {
+    for (String op : new String[] {"put", "get", "list", "delete"}) {
       errorCounter(op);
       retryCounter(op);
     }

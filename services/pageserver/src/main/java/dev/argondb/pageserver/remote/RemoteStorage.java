@@ -21,6 +21,9 @@ public interface RemoteStorage extends AutoCloseable {
   /** The object's bytes; fails with {@link RemoteObjectNotFound} if there is none. */
   Future<byte[]> getBytes(String key);
 
+  /** Removes the object under {@code key}; succeeds if there is none. */
+  Future<Void> delete(String key);
+
   /** The keys that start with {@code prefix}, in no particular order. */
   Future<List<String>> list(String prefix);
 

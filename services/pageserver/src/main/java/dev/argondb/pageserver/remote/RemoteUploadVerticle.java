@@ -8,7 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +32,8 @@ public final class RemoteUploadVerticle extends VerticleBase {
   private final long passMillis;
   private final TransferLimiter limiter;
   private final Map<String, TimelineUploader> uploaders = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Timelines whose remote index is being deleted: no uploads for their id until that is done. */
+  private final Set<String> forgetting = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private long timer;
   private boolean passing;
 
@@ -65,11 +67,29 @@ public final class RemoteUploadVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     passing = true;
-    Set<String> present = new HashSet<>();
+    Map<String, Timeline> present = new HashMap<>();
+    timelines.all().forEach(t -> present.put(t.tenantId() + "/" + t.timelineId(), t));
     List<Future<?>> passes = new ArrayList<>();
-    for (Timeline timeline : timelines.all()) {
+    // A deleted timeline (or one deleted and created again) loses its remote index first: a rebuild must not
+    // bring it back, and a new timeline of that id must not take the old one's layers for its own.
+    uploaders.entrySet().removeIf(e -> {
+      if (present.get(e.getKey()) == e.getValue().timeline()) {
+        return false;
+      }
+      Timeline gone = e.getValue().timeline();
+      metrics.untrackLag(gone.tenantId(), gone.timelineId());
+      forgetting.add(e.getKey());
+      storage.delete(RemoteKeys.index(gone.tenantId(), gone.timelineId()))
+          .onSuccess(deleted -> LOG.info("Deleted the remote index of {} (its timeline is gone)", e.getKey()))
+          .onFailure(failed -> LOG.warn("Deleting the remote index of {} failed: {}", e.getKey(), failed.toString()))
+          .onComplete(done -> forgetting.remove(e.getKey()));
+      return true;
+    });
+    for (Timeline timeline : present.values()) {
       String key = timeline.tenantId() + "/" + timeline.timelineId();
-      present.add(key);
+      if (forgetting.contains(key)) {
+        continue;
+      }
       TimelineUploader uploader = uploaders.computeIfAbsent(key, k -> {
         TimelineUploader created = new TimelineUploader(vertx, timeline, storage, metrics, limiter, staging);
         metrics.trackLag(timeline.tenantId(), timeline.timelineId(), () -> {
@@ -86,13 +106,6 @@ public final class RemoteUploadVerticle extends VerticleBase {
         }
       }).onFailure(failure -> LOG.warn("Upload pass of {} failed: {}", key, failure.toString())));
     }
-    uploaders.entrySet().removeIf(e -> {
-      if (present.contains(e.getKey())) {
-        return false;
-      }
-      metrics.untrackLag(e.getValue().timeline().tenantId(), e.getValue().timeline().timelineId());
-      return true;
-    });
     return Future.join(passes).<Void>mapEmpty().eventually(() -> {
       passing = false;
       return Future.succeededFuture();

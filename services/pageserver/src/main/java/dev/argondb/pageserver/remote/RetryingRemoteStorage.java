@@ -58,6 +58,11 @@ public final class RetryingRemoteStorage implements RemoteStorage {
   }
 
   @Override
+  public Future<Void> delete(String key) {
+    return retry("delete", key, () -> inner.delete(key));
+  }
+
+  @Override
   public Future<List<String>> list(String prefix) {
     return retry("list", prefix, () -> inner.list(prefix));
   }

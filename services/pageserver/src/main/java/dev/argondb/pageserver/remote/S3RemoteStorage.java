@@ -106,6 +106,11 @@ public final class S3RemoteStorage implements RemoteStorage {
   }
 
   @Override
+  public Future<Void> delete(String key) {
+    return on(client.deleteObject(b -> b.bucket(config.bucket()).key(full(key))).thenApply(r -> (Void) null));
+  }
+
+  @Override
   public Future<List<String>> list(String prefix) {
     ConcurrentLinkedQueue<String> keys = new ConcurrentLinkedQueue<>();
     String strip = config.prefix().isEmpty() ? "" : config.prefix() + "/";

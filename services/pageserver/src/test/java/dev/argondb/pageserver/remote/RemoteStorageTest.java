@@ -132,5 +132,8 @@ class RemoteStorageTest {
         () -> storage.getBytes("tenants/a/timelines/b/missing").await()));
     assertInstanceOf(RemoteObjectNotFound.class, assertThrows(Exception.class,
         () -> storage.get("tenants/a/timelines/b/missing", root.resolve("x")).await()));
+    storage.delete("tenants/a/timelines/b/index.json").await();
+    storage.delete("tenants/a/timelines/b/index.json").await(); // gone already: still fine
+    assertEquals(List.of("tenants/a/timelines/b/images/0000000001000000.tar"), storage.list("tenants/").await());
   }
 }
