@@ -50,8 +50,11 @@ public final class RemoteUploadVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("Uploading layers to {} every {} ms", storage.describe(), passMillis);
-    timer = vertx.setPeriodic(passMillis, id -> passAll());
-    return Future.succeededFuture();
+    // Copies staged by a pageserver that stopped mid-upload are of no use now.
+    return vertx.executeBlocking(() -> {
+      dev.argondb.compute.postgres.PgFiles.deleteRecursively(staging);
+      return null;
+    }, false).onSuccess(cleaned -> timer = vertx.setPeriodic(passMillis, id -> passAll()));
   }
 
   @Override
