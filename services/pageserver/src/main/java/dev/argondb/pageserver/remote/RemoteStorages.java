@@ -21,13 +21,14 @@ public final class RemoteStorages {
     }
     if (config instanceof RemoteStorageConfig.S3 s3) {
       S3RemoteStorage storage = new S3RemoteStorage(vertx, s3);
-      return storage.ensureBucket().<RemoteStorage>map(ok -> retrying(vertx, storage, metrics))
+      RetryingRemoteStorage retrying = retrying(vertx, storage, metrics);
+      return retrying.retried("bucket", s3.bucket(), storage::ensureBucket).<RemoteStorage>map(ok -> retrying)
           .onFailure(failed -> storage.close());
     }
     return Future.succeededFuture(null);
   }
 
-  public static RemoteStorage retrying(Vertx vertx, RemoteStorage storage, RemoteMetrics metrics) {
+  public static RetryingRemoteStorage retrying(Vertx vertx, RemoteStorage storage, RemoteMetrics metrics) {
     return new RetryingRemoteStorage(vertx, storage, metrics, ATTEMPTS, BASE_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS);
   }
 

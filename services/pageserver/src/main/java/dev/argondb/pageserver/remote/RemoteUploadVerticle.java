@@ -24,6 +24,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteUploadVerticle.class);
   public static final long DEFAULT_PASS_MILLIS = 1_000;
   public static final int DEFAULT_CONCURRENCY = 4;
+  static final long REPUBLISH_MILLIS = 10_000;
 
   private final Timelines timelines;
   private final RemoteStorage storage;
@@ -34,6 +35,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
   private final Map<String, TimelineUploader> uploaders = new java.util.concurrent.ConcurrentHashMap<>();
   /** Timelines whose remote index is being deleted: no uploads for their id until that is done. */
   private final Set<String> forgetting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, long[]> published = new HashMap<>();
   private long timer;
   private boolean passing;
 
@@ -82,6 +84,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
       Timeline gone = e.getValue().timeline();
       metrics.untrackLag(gone.tenantId(), gone.timelineId());
       forgetting.add(e.getKey());
+      published.remove(e.getKey());
       storage.delete(RemoteKeys.index(gone.tenantId(), gone.timelineId()))
           .onSuccess(deleted -> LOG.info("Deleted the remote index of {} (its timeline is gone)", e.getKey()))
           .onFailure(failed -> LOG.warn("Deleting the remote index of {} failed: {}", e.getKey(), failed.toString()))
@@ -103,7 +106,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
         return created;
       });
       passes.add(uploader.pass().onSuccess(index -> {
-        if (index != null && index.remoteConsistentLsn() != 0) {
+        if (index != null && index.remoteConsistentLsn() != 0 && shouldPublish(key, index.remoteConsistentLsn())) {
           vertx.eventBus().publish(BusAddresses.PAGESERVER_REMOTE_CONSISTENT, new PageserverRemoteConsistent(
               timeline.tenantId(), timeline.timelineId(), index.remoteConsistentLsn()));
         }
@@ -113,6 +116,17 @@ public final class RemoteUploadVerticle extends VerticleBase {
       passing = false;
       return Future.succeededFuture();
     });
+  }
+
+  /** Published when it moves, and again every {@link #REPUBLISH_MILLIS} for safekeepers that missed it. */
+  private boolean shouldPublish(String key, long lsn) {
+    long now = System.nanoTime();
+    long[] last = published.get(key);
+    if (last != null && last[0] == lsn && now - last[1] < REPUBLISH_MILLIS * 1_000_000) {
+      return false;
+    }
+    published.put(key, new long[] {lsn, now});
+    return true;
   }
 
   /** The index last uploaded for a timeline (null if none yet). */

@@ -82,6 +82,11 @@ public final class RetryingRemoteStorage implements RemoteStorage {
     inner.close();
   }
 
+  /** Any other operation of the inner storage (creating a bucket), with the same retries. */
+  public <T> Future<T> retried(String op, String key, Supplier<Future<T>> operation) {
+    return retry(op, key, operation);
+  }
+
   private <T> Future<T> retry(String op, String key, Supplier<Future<T>> operation) {
     Promise<T> promise = Promise.promise();
     long begin = System.nanoTime();
