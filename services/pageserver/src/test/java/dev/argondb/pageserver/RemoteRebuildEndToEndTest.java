@@ -220,7 +220,10 @@ class RemoteRebuildEndToEndTest {
     assertEquals(BusErrors.NOT_FOUND, unknown.failureCode());
     assertFalse(Files.exists(pageserver.timelines().directoryOf(TENANT, MAIN)), "nothing of it is left");
 
-    // The refusal names the layer and the checksums.
+    // The refusal names the layer and the checksums; an unreadable index refuses its own timeline only.
+    String other = "33333333333333333333333333333333";
+    Files.createDirectories(remoteDir.resolve(RemoteKeys.index(TENANT, other)).getParent());
+    Files.writeString(remoteDir.resolve(RemoteKeys.index(TENANT, other)), "not json");
     RemoteMetrics metrics = new RemoteMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     RemoteStorage storage = RemoteStorages.open(vertx, new RemoteStorageConfig.Directory(remoteDir), metrics).await();
     RemoteRestore.Result result = new RemoteRestore(vertx, storage, metrics, new Timelines(root.resolve("again")),
@@ -229,6 +232,7 @@ class RemoteRebuildEndToEndTest {
     String reason = result.refused().get(TENANT + "/" + MAIN);
     assertTrue(reason != null && reason.contains(walName) && reason.contains("corrupt")
         && reason.contains(index.wal().get(0).sha256()), "refused: " + reason);
+    assertTrue(result.refused().get(TENANT + "/" + other).contains("unreadable"), result.refused().toString());
   }
 
   private static void awaitFile(Path file, boolean exists) throws Exception {

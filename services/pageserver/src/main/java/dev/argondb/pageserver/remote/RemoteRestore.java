@@ -60,20 +60,28 @@ public final class RemoteRestore {
   /** Restores every remote timeline missing locally. */
   public Future<Result> restoreMissing() {
     long begin = System.nanoTime();
+    Map<String, String> refused = new LinkedHashMap<>();
     return storage.list(RemoteKeys.TENANTS).compose(keys -> {
       List<Future<RemoteIndex>> reads = new ArrayList<>();
       for (String key : keys) {
         if (key.endsWith("/" + RemoteKeys.INDEX)) {
+          // An index that cannot be read or parsed refuses its timeline only.
           reads.add(storage.getBytes(key).map(bytes -> RemoteIndex.fromJson(
-              new JsonObject(new String(bytes, StandardCharsets.UTF_8)))));
+              new JsonObject(new String(bytes, StandardCharsets.UTF_8)))).recover(failure -> {
+                String timeline = key.substring(RemoteKeys.TENANTS.length(),
+                    key.length() - RemoteKeys.INDEX.length() - 1).replace("/timelines/", "/");
+                refused.put(timeline, "unreadable " + key + ": " + failure.getMessage());
+                LOG.error("Not restoring {}: {} is unreadable: {}", timeline, key, failure.getMessage());
+                return Future.succeededFuture(null);
+              }));
         }
       }
-      return Future.all(reads).map(all -> reads.stream().map(Future::result).toList());
+      return Future.all(reads).map(all -> reads.stream().map(Future::result).filter(java.util.Objects::nonNull)
+          .toList());
     }).compose(indexes -> {
       Map<String, RemoteIndex> byKey = new LinkedHashMap<>();
       indexes.forEach(index -> byKey.put(key(index.metadata()), index));
       List<String> restored = new ArrayList<>();
-      Map<String, String> refused = new LinkedHashMap<>();
       Future<Void> chain = Future.succeededFuture();
       for (RemoteIndex index : ancestorsFirst(byKey)) {
         chain = chain.compose(v -> restoreOne(index, byKey, restored, refused));
