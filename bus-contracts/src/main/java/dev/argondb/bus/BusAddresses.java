@@ -78,9 +78,13 @@ public final class BusAddresses {
   /** Request {@link PageserverCatchUp}, reply {@link PageserverTimelineInfo}. Served by the pageserver. */
   public static final String PAGESERVER_CATCH_UP = "argon.pageserver.timeline.catch-up";
 
+  /** Published {@link RoleChanged} by the control plane after a role was created, deleted or reset. */
+  public static final String ROLE_CHANGED = "argon.control-plane.role.changed";
+
   /**
-   * Event {@link PageserverRemoteConsistent}, published by the pageserver after each upload pass: the timeline's
-   * WAL up to that LSN is in remote storage. Safekeepers drop whole segments below it (minus their margin).
+   * Event {@link PageserverRemoteConsistent}, published by the pageserver when a timeline's remote consistent LSN
+   * moves (and every 10 s): its WAL up to there is in remote storage. Safekeepers drop whole segments below it
+   * (minus their margin).
    */
   public static final String PAGESERVER_REMOTE_CONSISTENT = "argon.pageserver.timeline.remote-consistent";
 }

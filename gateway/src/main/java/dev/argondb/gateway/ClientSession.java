@@ -6,6 +6,8 @@ import dev.argondb.gateway.auth.Authenticated;
 import dev.argondb.gateway.protocol.BackendKeyData;
 import dev.argondb.gateway.protocol.CancelRequest;
 import dev.argondb.gateway.protocol.GssEncRequest;
+import dev.argondb.gateway.protocol.MessageFramer;
+import dev.argondb.gateway.protocol.ReadyForQuery;
 import dev.argondb.gateway.protocol.ProtocolViolation;
 import dev.argondb.gateway.protocol.SqlState;
 import dev.argondb.gateway.protocol.SslRequest;
@@ -30,8 +32,10 @@ import org.slf4j.LoggerFactory;
  *   <li>routing: TLS SNI {@code <endpoint>.<domain>}, then {@code options=endpoint=<name>}, then the
  *   {@code endpoint=<name>;<password>} password form, then the default endpoint;</li>
  *   <li>authentication at the gateway ({@link ClientAuthenticator}), bounded by the startup timeout;</li>
- *   <li>wake, connect, log in to the compute with the client's ClientKey ({@link ComputeHandshake});</li>
- *   <li>relay of raw bytes both ways.</li>
+ *   <li>a pooled backend of the same endpoint, role and startup parameters ({@link ServerConnectionPool}), else
+ *   wake (or the remembered address of a running endpoint), connect, log in to the compute with the client's
+ *   ClientKey ({@link ComputeHandshake});</li>
+ *   <li>relay of raw bytes both ways; a Terminate on an idle backend gives the backend back to the pool.</li>
  * </ol>
  * Runs on its verticle's event loop; every step is a callback, nothing blocks.
  *
@@ -42,6 +46,12 @@ final class ClientSession {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   static final String NO_ENDPOINT_HELP = "no endpoint specified: connect with TLS to <endpoint>.<domain>, pass"
       + " options=endpoint=<name> (in a URL: ?options=endpoint%3D<name>) or the password endpoint=<name>;<password>";
+
+  private static final byte IDLE = 'I';
+  private static final byte TERMINATE = 'X';
+  private static final byte QUERY = 'Q';
+  private static final byte SYNC = 'S';
+  private static final byte FUNCTION_CALL = 'F';
 
   private enum Phase {
     /** Reading SSLRequest / GSSENCRequest / StartupMessage / CancelRequest. */
@@ -74,6 +84,28 @@ final class ClientSession {
   private Buffer pendingClientBytes = Buffer.buffer();
   private NetSocket compute;
   private BackendKeyData issuedKey;
+  private StartupMessage forwardedStartup;
+  private PoolKey poolKey;
+  /** Where the compute runs, its cancel key and login ParameterStatus: what pooling this backend needs. */
+  private EndpointAddress computeAddress;
+  private BackendKeyData computeKey;
+  private Buffer parameterStatus;
+  // Relay state, to know whether the backend is idle when the client says goodbye (see onClientRelayBytes).
+  private final MessageFramer clientFramer = new MessageFramer();
+  private final MessageFramer computeFramer = new MessageFramer();
+  private final MessageFramer.Listener clientMessages = this::onClientMessage;
+  private final MessageFramer.Listener computeMessages = this::onComputeMessage;
+  /** Queries and Syncs sent whose ReadyForQuery has not come back yet. */
+  private int awaitingReady;
+  /** Extended-protocol messages sent since the last Sync: the backend holds unsynced state. */
+  private boolean unsynced;
+  /** The transaction status of the last ReadyForQuery. */
+  private byte transactionStatus = IDLE;
+  private int chunkLength;
+  private int terminateOffset;
+  private RelayLatency latency;
+  private io.micrometer.core.instrument.Counter toClientBytes;
+  private io.micrometer.core.instrument.Counter toComputeBytes;
 
   ClientSession(ProxyServices services, NetSocket client) {
     this.services = services;
@@ -183,7 +215,8 @@ final class ClientSession {
     EndpointSelection selection = StartupOptions.extractEndpoint(startup.options());
     String sniEndpoint = SniRouting.endpoint(serverName, services.config().sniDomain());
     String named = sniEndpoint != null ? sniEndpoint : selection.endpoint();
-    Buffer forwarded = startup.withOptions(selection.remainingOptions()).encode();
+    forwardedStartup = startup.withOptions(selection.remainingOptions());
+    Buffer forwarded = forwardedStartup.encode();
     phase = Phase.AUTHENTICATING;
     authenticator = new ClientAuthenticator(services, client, startup.user());
     if (named != null) {
@@ -243,10 +276,57 @@ final class ClientSession {
     // Nothing more is read until the compute is connected: the client's bytes belong to the compute.
     client.pause();
     pendingClientBytes.appendBuffer(auth.remaining());
-    wake(auth, forwarded);
+    poolKey = PoolKey.of(endpoint, forwardedStartup);
+    if (!services.pool().enabled()) {
+      connect(auth, forwarded);
+      return;
+    }
+    phase = Phase.CONNECTING;
+    services.pool().take(poolKey).onComplete(taken -> {
+      PooledBackend backend = taken.succeeded() ? taken.result() : null;
+      services.metrics().poolCheckout(backend != null);
+      if (phase != Phase.CONNECTING) {
+        if (backend != null) {
+          services.pool().giveBack(poolKey, backend); // the client left meanwhile: the next one may have it
+        }
+      } else if (backend != null) {
+        reuse(backend);
+      } else {
+        connect(auth, forwarded);
+      }
+    });
+  }
+
+  // ---- a pooled backend ------------------------------------------------------------------------------
+
+  /** Logs the client in on a pooled backend: the startup answers the compute gave its first client, replayed. */
+  private void reuse(PooledBackend backend) {
+    compute = backend.socket;
+    computeAddress = backend.address;
+    computeKey = backend.computeKey;
+    parameterStatus = backend.parameterStatus;
+    watchCompute();
+    BackendKeyData ours = issueCancelKey(computeKey, computeAddress);
+    client.write(Buffer.buffer(64 + parameterStatus.length())
+        .appendBuffer(dev.argondb.gateway.protocol.AuthenticationOk.encode())
+        .appendBuffer(parameterStatus)
+        .appendByte(BackendKeyData.TYPE).appendInt(4 + BackendKeyData.BODY_LENGTH)
+        .appendInt(ours.processId()).appendInt(ours.secretKey())
+        .appendByte(ReadyForQuery.TYPE).appendInt(5).appendByte(IDLE));
+    relay(Buffer.buffer());
   }
 
   // ---- wake and compute login ---------------------------------------------------------------------
+
+  /** A fresh backend: at the endpoint's known address when it runs, else after a wake. */
+  private void connect(Authenticated auth, Buffer forwarded) {
+    EndpointAddress known = services.waker().knownAddress(endpoint);
+    if (known != null) {
+      connectTo(known, true, auth, forwarded);
+    } else {
+      wake(auth, forwarded);
+    }
+  }
 
   private void wake(Authenticated auth, Buffer forwarded) {
     phase = Phase.WAKING;
@@ -265,11 +345,21 @@ final class ClientSession {
       reject(WakeFailures.describe(endpoint, woken.cause(), services.config().wakeTimeoutMillis()));
       return;
     }
-    EndpointAddress address = woken.result();
+    connectTo(woken.result(), false, auth, forwarded);
+  }
+
+  /** @param remembered the address came from the waker's memory: on failure, forget it and wake instead */
+  private void connectTo(EndpointAddress address, boolean remembered, Authenticated auth, Buffer forwarded) {
     phase = Phase.CONNECTING;
     services.computeClient().connect(address.port(), address.host()).onComplete(connected -> {
       if (connected.failed()) {
-        if (phase == Phase.CONNECTING) {
+        if (phase != Phase.CONNECTING) {
+          return;
+        }
+        services.waker().forget(endpoint);
+        if (remembered) {
+          wake(auth, forwarded); // the compute moved or stopped and we missed the event: ask the control plane
+        } else {
           reject(new SessionFailure(SqlState.CONNECTION_FAILURE, "cannot connect to the compute of endpoint \""
               + endpoint + "\" at " + address.host() + ":" + address.port() + ": " + connected.cause().getMessage(),
               ConnectionOutcome.COMPUTE_UNREACHABLE));
@@ -285,27 +375,35 @@ final class ClientSession {
   private void logIn(NetSocket computeSocket, EndpointAddress address, Authenticated auth, Buffer forwarded) {
     phase = Phase.COMPUTE_LOGIN;
     compute = computeSocket;
+    computeAddress = address;
+    watchCompute();
+    ComputeHandshake handshake = new ComputeHandshake(client, compute, auth,
+        key -> issueCancelKey(key, address));
+    handshake.run(forwarded).onComplete(loggedIn -> {
+      if (phase != Phase.COMPUTE_LOGIN) {
+        return;
+      }
+      if (loggedIn.failed()) {
+        SessionFailure failure = ((SessionRejected) loggedIn.cause()).failure();
+        if (failure.computeError() == null) {
+          LOG.warn("cannot log in to the compute of endpoint {}: {}", endpoint, failure.message());
+          services.waker().forget(endpoint); // perhaps not the compute we think it is
+        }
+        reject(failure);
+      } else {
+        computeKey = handshake.computeKey();
+        parameterStatus = handshake.parameterStatus();
+        relay(handshake.trailing());
+      }
+    });
+  }
+
+  private void watchCompute() {
     compute.closeHandler(closed -> onComputeClosed());
     compute.exceptionHandler(error -> {
       LOG.debug("compute connection of endpoint {} failed: {}", endpoint, error.toString());
       compute.close();
     });
-    new ComputeHandshake(client, compute, auth, computeKey -> issueCancelKey(computeKey, address))
-        .run(forwarded)
-        .onComplete(loggedIn -> {
-          if (phase != Phase.COMPUTE_LOGIN) {
-            return;
-          }
-          if (loggedIn.failed()) {
-            SessionFailure failure = ((SessionRejected) loggedIn.cause()).failure();
-            if (failure.computeError() == null) {
-              LOG.warn("cannot log in to the compute of endpoint {}: {}", endpoint, failure.message());
-            }
-            reject(failure);
-          } else {
-            relay();
-          }
-        });
   }
 
   /** Gives the client a key of the gateway's, mapped cluster-wide to the compute's key and address. */
@@ -321,21 +419,104 @@ final class ClientSession {
 
   // ---- relay ----------------------------------------------------------------------------------------
 
-  private void relay() {
+  /**
+   * Relays raw bytes both ways, watching message boundaries (without buffering) so that a client leaving with
+   * Terminate while its backend is idle can hand the backend to the pool instead of closing it.
+   *
+   * @param fromCompute bytes the compute sent right after its login, passed on first
+   */
+  private void relay(Buffer fromCompute) {
     phase = Phase.RELAYING;
-    RelayLatency latency = new RelayLatency(services.metrics().relayLatency(endpoint));
-    ByteRelay.start(compute, client, services.metrics().relayedBytes(endpoint, Direction.COMPUTE_TO_CLIENT),
-        chunk -> latency.computeAnswered());
-    ByteRelay.start(client, compute, services.metrics().relayedBytes(endpoint, Direction.CLIENT_TO_COMPUTE),
-        chunk -> latency.clientSent());
-    if (pendingClientBytes.length() > 0) {
-      latency.clientSent();
-      compute.write(pendingClientBytes);
-    }
-    pendingClientBytes = null;
+    latency = new RelayLatency(services.metrics().relayLatency(endpoint));
+    toClientBytes = services.metrics().relayedBytes(endpoint, Direction.COMPUTE_TO_CLIENT);
+    toComputeBytes = services.metrics().relayedBytes(endpoint, Direction.CLIENT_TO_COMPUTE);
+    compute.handler(this::onComputeRelayBytes);
+    client.handler(this::onClientRelayBytes);
     outcome(ConnectionOutcome.RELAYED);
     services.activity().connectionOpened(endpoint);
-    client.resume();
+    if (fromCompute.length() > 0) {
+      onComputeRelayBytes(fromCompute);
+    }
+    Buffer early = pendingClientBytes;
+    pendingClientBytes = null;
+    if (early.length() > 0) {
+      onClientRelayBytes(early);
+    }
+    if (phase == Phase.RELAYING) {
+      client.resume();
+    }
+  }
+
+  private void onComputeRelayBytes(Buffer chunk) {
+    computeFramer.feed(chunk, computeMessages);
+    latency.computeAnswered();
+    toClientBytes.increment(chunk.length());
+    forward(chunk, compute, client);
+  }
+
+  private void onClientRelayBytes(Buffer chunk) {
+    chunkLength = chunk.length();
+    terminateOffset = -1;
+    clientFramer.feed(chunk, clientMessages);
+    if (terminateOffset == 0 && backendIdle()) {
+      park();
+      return;
+    }
+    latency.clientSent();
+    toComputeBytes.increment(chunk.length());
+    forward(chunk, client, compute);
+  }
+
+  /** Writes with back-pressure: a full destination pauses the source until it drains. */
+  private static void forward(Buffer chunk, NetSocket from, NetSocket to) {
+    to.write(chunk);
+    if (to.writeQueueFull()) {
+      from.pause();
+      to.drainHandler(drained -> from.resume());
+    }
+  }
+
+  private void onClientMessage(byte type, int headerOffset, int bodyLength, int firstByte) {
+    if (type == TERMINATE) {
+      // Poolable only as the whole chunk: a Terminate alone, after everything else was answered.
+      terminateOffset = headerOffset == 0 && bodyLength == 0 && chunkLength == 5 ? 0 : -2;
+    } else if (type == QUERY || type == SYNC || type == FUNCTION_CALL) {
+      awaitingReady++;
+      unsynced = false;
+    } else {
+      unsynced = true;
+    }
+  }
+
+  private void onComputeMessage(byte type, int headerOffset, int bodyLength, int firstByte) {
+    if (type == ReadyForQuery.TYPE) {
+      awaitingReady = Math.max(0, awaitingReady - 1);
+      transactionStatus = (byte) firstByte;
+    }
+  }
+
+  /**
+   * The backend has nothing in flight and no transaction open: everything the client sent was answered, the
+   * last answer said "idle" and no message of the compute is half through. Such a backend can be reset and pooled.
+   */
+  private boolean backendIdle() {
+    return services.pool().enabled() && computeKey != null && parameterStatus != null
+        && awaitingReady == 0 && !unsynced && transactionStatus == IDLE
+        && !clientFramer.lost() && computeFramer.atBoundary();
+  }
+
+  /** The client said goodbye on an idle backend: the pool resets and keeps it; the client's session ends. */
+  private void park() {
+    NetSocket backend = compute;
+    compute = null; // the session's endings no longer touch it
+    backend.handler(null);
+    backend.closeHandler(null);
+    backend.exceptionHandler(null);
+    backend.drainHandler(null);
+    client.handler(null);
+    client.drainHandler(null);
+    services.pool().giveBack(poolKey, new PooledBackend(backend, computeAddress, computeKey, parameterStatus));
+    client.close();
   }
 
   // ---- cancel -------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ final class ComputeHandshake {
   private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
   private static final byte NOTICE = 'N';
   private static final byte NEGOTIATE_PROTOCOL_VERSION = 'v';
+  private static final byte PARAMETER_STATUS = 'S';
 
   private final NetSocket client;
   private final NetSocket compute;
@@ -47,7 +48,11 @@ final class ComputeHandshake {
   private final TypedMessageDecoder decoder = new TypedMessageDecoder(MAX_MESSAGE_BYTES);
   private final Promise<Void> done = Promise.promise();
   private final ScramClientExchange scram;
+  private final Buffer parameterStatus = Buffer.buffer();
+  private BackendKeyData computeKey;
   private boolean authenticated;
+  private boolean ready;
+  private Buffer trailing = Buffer.buffer();
 
   /**
    * @param keyReplacer given the compute's key, registers and returns the key the client gets instead
@@ -76,7 +81,7 @@ final class ComputeHandshake {
     Buffer toClient = Buffer.buffer();
     try {
       TypedMessage message;
-      while (!done.future().isComplete() && (message = decoder.next()) != null) {
+      while (!ready && !done.future().isComplete() && (message = decoder.next()) != null) {
         handle(message, toClient);
       }
     } catch (ProtocolViolation violation) {
@@ -87,6 +92,24 @@ final class ComputeHandshake {
     if (toClient.length() > 0 && !done.future().failed()) {
       client.write(toClient); // a failure carries these bytes itself
     }
+    if (ready) {
+      done.tryComplete(); // only now: the relay's first bytes to the client must come after ReadyForQuery
+    }
+  }
+
+  /** The compute's ParameterStatus messages of this login, as a pooled backend replays them to later clients. */
+  Buffer parameterStatus() {
+    return parameterStatus;
+  }
+
+  /** What the compute sent after ReadyForQuery in the same read; the relay passes it on first. */
+  Buffer trailing() {
+    return trailing;
+  }
+
+  /** The compute's own cancel key, or null if it sent none. */
+  BackendKeyData computeKey() {
+    return computeKey;
   }
 
   private void handle(TypedMessage message, Buffer toClient) throws ProtocolViolation {
@@ -107,17 +130,21 @@ final class ComputeHandshake {
       return;
     }
     if (type == BackendKeyData.TYPE && message.body().length() == BackendKeyData.BODY_LENGTH) {
-      BackendKeyData computeKey = new BackendKeyData(message.body().getInt(0), message.body().getInt(4));
+      computeKey = new BackendKeyData(message.body().getInt(0), message.body().getInt(4));
       BackendKeyData ours = keyReplacer.apply(computeKey);
       toClient.appendBuffer(TypedMessage.encode(BackendKeyData.TYPE,
           Buffer.buffer(BackendKeyData.BODY_LENGTH).appendInt(ours.processId()).appendInt(ours.secretKey())));
       return;
     }
+    if (type == PARAMETER_STATUS) {
+      parameterStatus.appendBuffer(message.encode());
+    }
     toClient.appendBuffer(message.encode());
     if (type == ReadyForQuery.TYPE) {
-      // Bytes after ReadyForQuery are the compute's answers to pipelined queries: pass them on as they are.
-      toClient.appendBuffer(decoder.takeRemaining());
-      done.tryComplete();
+      // Bytes after ReadyForQuery (only asynchronous messages: the client's bytes are held back until now) are
+      // the relay's: it reads them from the compute like everything after.
+      trailing = decoder.takeRemaining();
+      ready = true;
     }
   }
 

@@ -20,6 +20,8 @@ import java.util.UUID;
  * @param requireTls                refuse non-loopback clients that do not use TLS (FATAL 28000)
  * @param sniDomain                 TLS server names {@code <endpoint>.<sniDomain>} route to that endpoint
  * @param maxConnectionsPerEndpoint connections one gateway holds per endpoint before refusing (FATAL 53300)
+ * @param reuse                     the server-connection pool and the caches that make a new connection cheap
+ *                                  (null: {@link ReuseSettings#defaults()})
  * @param instances                 gateway verticles to deploy, sharing the port (which must then be fixed);
  *                                  0 = one per CPU core
  */
@@ -27,7 +29,7 @@ public record GatewayConfig(String host, int port, String httpHost, int httpPort
                             int maxStartupPacketBytes, long startupTimeoutMillis, long wakeTimeoutMillis,
                             long computeConnectTimeoutMillis, String gatewayId, String tlsCertPath,
                             String tlsKeyPath, boolean requireTls, String sniDomain, int maxConnectionsPerEndpoint,
-                            int instances) {
+                            int instances, ReuseSettings reuse) {
 
   public static final int DEFAULT_PORT = 55432;
   public static final int DEFAULT_HTTP_PORT = 9702;
@@ -67,13 +69,16 @@ public record GatewayConfig(String host, int port, String httpHost, int httpPort
     if (requireTls && tlsCertPath == null) {
       throw new IllegalArgumentException("requireTls needs a certificate (tlsCertPath, tlsKeyPath)");
     }
+    if (reuse == null) {
+      reuse = ReuseSettings.defaults();
+    }
   }
 
   /** The local stack's settings, with a fresh random gateway id. */
   public static GatewayConfig defaults() {
     return new GatewayConfig("127.0.0.1", DEFAULT_PORT, "127.0.0.1", DEFAULT_HTTP_PORT, null, 10_000, 10_000,
         60_000, 10_000, "gateway-" + UUID.randomUUID().toString().substring(0, 8), null, null, false,
-        DEFAULT_SNI_DOMAIN, DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT, 1);
+        DEFAULT_SNI_DOMAIN, DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT, 1, ReuseSettings.defaults());
   }
 
   public boolean tlsEnabled() {
@@ -94,56 +99,63 @@ public record GatewayConfig(String host, int port, String httpHost, int httpPort
   public GatewayConfig withPorts(int newPort, int newHttpPort) {
     return new GatewayConfig(host, newPort, httpHost, newHttpPort, defaultEndpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath, tlsKeyPath,
-        requireTls, sniDomain, maxConnectionsPerEndpoint, instances);
+        requireTls, sniDomain, maxConnectionsPerEndpoint, instances, reuse);
   }
 
   public GatewayConfig withHost(String newHost) {
     return new GatewayConfig(newHost, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath, tlsKeyPath,
-        requireTls, sniDomain, maxConnectionsPerEndpoint, instances);
+        requireTls, sniDomain, maxConnectionsPerEndpoint, instances, reuse);
   }
 
   public GatewayConfig withDefaultEndpoint(String endpoint) {
     return new GatewayConfig(host, port, httpHost, httpPort, endpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath, tlsKeyPath,
-        requireTls, sniDomain, maxConnectionsPerEndpoint, instances);
+        requireTls, sniDomain, maxConnectionsPerEndpoint, instances, reuse);
   }
 
   public GatewayConfig withTimeouts(long newStartupTimeoutMillis, long newWakeTimeoutMillis) {
     return new GatewayConfig(host, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
         newStartupTimeoutMillis, newWakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath,
-        tlsKeyPath, requireTls, sniDomain, maxConnectionsPerEndpoint, instances);
+        tlsKeyPath, requireTls, sniDomain, maxConnectionsPerEndpoint, instances, reuse);
   }
 
   public GatewayConfig withGatewayId(String id) {
     return new GatewayConfig(host, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, id, tlsCertPath, tlsKeyPath,
-        requireTls, sniDomain, maxConnectionsPerEndpoint, instances);
+        requireTls, sniDomain, maxConnectionsPerEndpoint, instances, reuse);
   }
 
   /** TLS with this certificate and key (PEM files); {@code required} refuses plain non-loopback clients. */
   public GatewayConfig withTls(String certPath, String keyPath, boolean required) {
     return new GatewayConfig(host, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, certPath, keyPath,
-        required, sniDomain, maxConnectionsPerEndpoint, instances);
+        required, sniDomain, maxConnectionsPerEndpoint, instances, reuse);
   }
 
   public GatewayConfig withSniDomain(String domain) {
     return new GatewayConfig(host, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath, tlsKeyPath,
-        requireTls, domain, maxConnectionsPerEndpoint, instances);
+        requireTls, domain, maxConnectionsPerEndpoint, instances, reuse);
   }
 
   public GatewayConfig withMaxConnectionsPerEndpoint(int max) {
     return new GatewayConfig(host, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath, tlsKeyPath,
-        requireTls, sniDomain, max, instances);
+        requireTls, sniDomain, max, instances, reuse);
   }
 
   public GatewayConfig withInstances(int count) {
     return new GatewayConfig(host, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
         startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath, tlsKeyPath,
-        requireTls, sniDomain, maxConnectionsPerEndpoint, count);
+        requireTls, sniDomain, maxConnectionsPerEndpoint, count, reuse);
+  }
+
+  /** Other server-connection pool and cache settings. */
+  public GatewayConfig withReuse(ReuseSettings settings) {
+    return new GatewayConfig(host, port, httpHost, httpPort, defaultEndpoint, maxStartupPacketBytes,
+        startupTimeoutMillis, wakeTimeoutMillis, computeConnectTimeoutMillis, gatewayId, tlsCertPath, tlsKeyPath,
+        requireTls, sniDomain, maxConnectionsPerEndpoint, instances, settings);
   }
 
   private static void requirePort(String name, int value) {

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code argon_gateway_startups_total{transport}}: startup messages received over tls or plain TCP</li>
  *   <li>{@code argon_gateway_relay_latency_seconds{endpoint}}: from a client's bytes reaching the gateway to the
  *   compute's first answer going back (histogram): a query's round trip as the gateway sees it</li>
+ *   <li>{@code argon_gateway_pooled_connections}: idle server connections in the gateway's pools</li>
+ *   <li>{@code argon_gateway_pool_checkouts_total{outcome=hit|miss}}: logins served from the pool, or not</li>
  * </ul>
  * One instance serves every gateway verticle of a deployment (meters are registered once, counters are
  * thread-safe).
@@ -45,6 +47,9 @@ public final class GatewayMetrics {
   private final Duration maxWake;
   private final AtomicInteger clientConnections = new AtomicInteger();
   private final AtomicInteger waking = new AtomicInteger();
+  private final AtomicInteger pooled = new AtomicInteger();
+  private final Counter poolHits;
+  private final Counter poolMisses;
 
   public GatewayMetrics(MeterRegistry registry, Duration maxWake) {
     this.registry = registry;
@@ -54,6 +59,24 @@ public final class GatewayMetrics {
     Gauge.builder("argon.gateway.connections.waking", waking, AtomicInteger::get)
         .description("Client connections waiting for their endpoint to wake").strongReference(true)
         .register(registry);
+    Gauge.builder("argon.gateway.pooled.connections", pooled, AtomicInteger::get)
+        .description("Idle server connections kept for the next client").strongReference(true).register(registry);
+    poolHits = Counter.builder("argon.gateway.pool.checkouts").description("Logins by whether the pool served them")
+        .tag("outcome", "hit").register(registry);
+    poolMisses = Counter.builder("argon.gateway.pool.checkouts").description("Logins by whether the pool served them")
+        .tag("outcome", "miss").register(registry);
+  }
+
+  public int pooledConnections() {
+    return pooled.get();
+  }
+
+  void pooledConnections(int delta) {
+    pooled.addAndGet(delta);
+  }
+
+  void poolCheckout(boolean hit) {
+    (hit ? poolHits : poolMisses).increment();
   }
 
   public int clientConnections() {

@@ -19,12 +19,13 @@ public final class GatewayService {
    * the primary first (it also serves /metrics), then the others, which share its listener. Completes once all listen, with the deployment ids and the actual ports.
    */
   public static Future<GatewayHandle> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
+    ReuseSettings reuse = config.reuse();
     BusCodecs.registerAll(vertx.eventBus());
     GatewayMetrics metrics = new GatewayMetrics(registry, Duration.ofMillis(config.wakeTimeoutMillis()));
     GatewayShared shared = new GatewayShared(metrics,
         new EndpointActivity(vertx.eventBus(), config.gatewayId(), metrics),
         new ConnectionLimiter(config.maxConnectionsPerEndpoint()), new AuthThrottle());
-    GatewayVerticle primary = new GatewayVerticle(config, registry, shared, true);
+    GatewayVerticle primary = new GatewayVerticle(config, reuse, registry, shared, true);
     List<String> deployments = new ArrayList<>();
     return vertx.deployVerticle(primary).compose(primaryId -> {
       deployments.add(primaryId);
@@ -32,7 +33,7 @@ public final class GatewayService {
       if (others == 0) {
         return Future.succeededFuture();
       }
-      return vertx.deployVerticle(() -> new GatewayVerticle(config, registry, shared, false),
+      return vertx.deployVerticle(() -> new GatewayVerticle(config, reuse, registry, shared, false),
           new DeploymentOptions().setInstances(others)).onSuccess(deployments::add);
     }).map(done -> new GatewayHandle(deployments, primary.actualPort(), primary.actualHttpPort()));
   }

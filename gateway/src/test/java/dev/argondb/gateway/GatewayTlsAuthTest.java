@@ -46,6 +46,12 @@ import org.junit.jupiter.api.Test;
 class GatewayTlsAuthTest {
   private static final String PSQL = "/usr/bin/psql";
 
+  /**
+   * Every connection wakes its endpoint (no pool, no remembered addresses): the fake control plane's wake
+   * count then tells which endpoint a connection was routed to.
+   */
+  private static final ReuseSettings ROUTE_BY_WAKE = ReuseSettings.defaults().withPool(0, 1).withCacheTtls(10_000, 0);
+
   private static Vertx vertx;
   private static TestPostgres postgres;
   private static Path certificate;
@@ -67,7 +73,7 @@ class GatewayTlsAuthTest {
     config = GatewayConfig.defaults().withPorts(FreePorts.pick(), 0).withDefaultEndpoint(null)
         .withGatewayId("gateway-tls")
         .withTls(certificate.toString(), key.toString(), false).withInstances(2);
-    gateway = GatewayService.deploy(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+    gateway = GatewayService.deploy(vertx, config.withReuse(ROUTE_BY_WAKE), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .await(30, TimeUnit.SECONDS);
     SniSslSocketFactory.trustedCertificate = certificate;
   }
@@ -214,7 +220,7 @@ class GatewayTlsAuthTest {
   void perEndpointLimitAndRequiredTls() throws Exception {
     GatewayHandle limited = GatewayService.deploy(vertx,
         config.withInstances(1).withPorts(0, 0).withMaxConnectionsPerEndpoint(2).withHost("0.0.0.0")
-            .withTls(config.tlsCertPath(), config.tlsKeyPath(), true),
+            .withTls(config.tlsCertPath(), config.tlsKeyPath(), true).withReuse(ROUTE_BY_WAKE),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await(30, TimeUnit.SECONDS);
     try {
       List<Connection> open = new ArrayList<>();

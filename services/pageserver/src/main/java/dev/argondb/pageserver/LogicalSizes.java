@@ -22,11 +22,16 @@ final class LogicalSizes {
   /** Measures every timeline's newest image chain and hands the sizes to the meters. */
   void refresh(Timelines timelines, PageserverMetrics metrics) {
     for (Timeline timeline : timelines.all()) {
-      try {
-        metrics.logicalSize(timeline, of(ImageChain.seenFrom(timeline, timeline.lastRecordLsn())));
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("No logical size for {}/{}: {}", timeline.tenantId(), timeline.timelineId(), e.toString());
-      }
+      refresh(timeline, metrics);
+    }
+  }
+
+  /** Measures one timeline (a new one: measuring them all would make branch creation grow with their number). */
+  void refresh(Timeline timeline, PageserverMetrics metrics) {
+    try {
+      metrics.logicalSize(timeline, of(ImageChain.seenFrom(timeline, timeline.lastRecordLsn())));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("No logical size for {}/{}: {}", timeline.tenantId(), timeline.timelineId(), e.toString());
     }
   }
 

@@ -55,7 +55,7 @@ public final class PageserverVerticle extends VerticleBase {
             m -> answer(m, true, () -> {
               Timeline created = creator.create(m.body());
               metrics.track(created);
-              logicalSizes.refresh(timelines, metrics);
+              logicalSizes.refresh(created, metrics);
               return created.info();
             })).completion(),
         bus.<PageserverGetTimeline>consumer(BusAddresses.PAGESERVER_TIMELINE_INFO,

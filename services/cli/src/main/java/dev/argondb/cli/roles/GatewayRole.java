@@ -3,6 +3,7 @@ package dev.argondb.cli.roles;
 import dev.argondb.gateway.GatewayConfig;
 import dev.argondb.gateway.GatewayHandle;
 import dev.argondb.gateway.GatewayService;
+import dev.argondb.gateway.ReuseSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,7 +40,11 @@ public final class GatewayRole implements ServiceRole<GatewayConfig, GatewayHand
         .put("require_tls", config.requireTls())
         .put("sni_domain", config.sniDomain())
         .put("max_connections_per_endpoint", config.maxConnectionsPerEndpoint())
-        .put("instances", config.instances());
+        .put("instances", config.instances())
+        .put("pool_size_per_key", config.reuse().poolSizePerKey())
+        .put("pool_idle_millis", config.reuse().poolIdleMillis())
+        .put("verifier_ttl_millis", config.reuse().verifierTtlMillis())
+        .put("address_ttl_millis", config.reuse().addressTtlMillis());
   }
 
   @Override
@@ -49,7 +54,9 @@ public final class GatewayRole implements ServiceRole<GatewayConfig, GatewayHand
         s.getLong("startup_timeout_millis"), s.getLong("wake_timeout_millis"),
         s.getLong("compute_connect_timeout_millis"), s.getString("gateway_id"), s.getString("tls_cert_path"),
         s.getString("tls_key_path"), s.getBoolean("require_tls"), s.getString("sni_domain"),
-        s.getInteger("max_connections_per_endpoint"), s.getInteger("instances"));
+        s.getInteger("max_connections_per_endpoint"), s.getInteger("instances"),
+        new ReuseSettings(s.getInteger("pool_size_per_key"), s.getLong("pool_idle_millis"),
+            s.getLong("verifier_ttl_millis"), s.getLong("address_ttl_millis")));
   }
 
   @Override

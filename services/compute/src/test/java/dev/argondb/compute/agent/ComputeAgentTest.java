@@ -111,6 +111,24 @@ class ComputeAgentTest {
   }
 
   @Test
+  void anIdleConnectionParkedByAGatewayPoolDoesNotKeepTheComputeUp() throws Exception {
+    ComputeStarted compute = start("ep-pooled");
+    java.util.Properties parked = new java.util.Properties();
+    parked.setProperty("user", RoleSync.ADMIN_ROLE);
+    parked.setProperty("password", PASSWORD);
+    parked.setProperty("ApplicationName", dev.argondb.bus.PooledBackends.APPLICATION_NAME);
+    try (Connection pooled = DriverManager.getConnection(
+        "jdbc:postgresql://" + compute.host() + ":" + compute.port() + "/postgres", parked)) {
+      try (Connection client = connect(compute)) {
+        assertFalse(stop("ep-pooled", true).stopped(), "a real client keeps the compute up");
+      }
+      assertTrue(stop("ep-pooled", true).stopped(), "a parked idle backend is no client");
+      assertThrows(SQLException.class, () -> pooled.createStatement().execute("SELECT 1"),
+          "the stop closed the parked backend");
+    }
+  }
+
+  @Test
   void wrongPasswordIsRefusedByTheCompute() throws Exception {
     ComputeStarted compute = start("ep-auth");
     SQLException error = assertThrows(SQLException.class, () -> DriverManager.getConnection(

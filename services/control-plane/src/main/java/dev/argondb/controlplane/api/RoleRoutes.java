@@ -7,6 +7,7 @@ import dev.argondb.controlplane.db.TenantStore;
 import dev.argondb.controlplane.model.Role;
 import dev.argondb.controlplane.roles.ComputeRoleSync;
 import dev.argondb.controlplane.roles.GeneratedPasswords;
+import dev.argondb.controlplane.roles.RoleChangeEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -69,6 +70,7 @@ final class RoleRoutes {
         // PBKDF2 with 4096 rounds takes milliseconds of CPU: not on the event loop.
         : vertx.executeBlocking(() -> ScramVerifier.generate(password), false));
     Future<Role> created = stored.compose(scram -> roles.create(tenantId, name, scram))
+        .onSuccess(role -> RoleChangeEvents.publish(vertx.eventBus(), tenantId, name))
         .compose(role -> computeSync.syncTenant(tenantId).map(role));
     // A generated password is shown this once; it exists nowhere else.
     Responses.reply(rc, 201, created,
@@ -79,6 +81,7 @@ final class RoleRoutes {
     String tenantId = InputRules.id("tenant_id", rc.pathParam("tenant_id"));
     String name = InputRules.roleName(rc.pathParam("name"));
     Responses.noContent(rc, tenants.get(tenantId).compose(tenant -> roles.delete(tenantId, name))
+        .onSuccess(deleted -> RoleChangeEvents.publish(vertx.eventBus(), tenantId, name))
         .compose(deleted -> computeSync.syncTenant(tenantId)));
   }
 
@@ -90,6 +93,7 @@ final class RoleRoutes {
     Future<Role> reset = tenants.get(tenantId)
         .compose(tenant -> vertx.executeBlocking(() -> ScramVerifier.generate(password), false))
         .compose(scram -> roles.replaceVerifier(tenantId, name, scram))
+        .onSuccess(role -> RoleChangeEvents.publish(vertx.eventBus(), tenantId, name))
         .compose(role -> computeSync.syncTenant(tenantId).map(role));
     Responses.reply(rc, 200, reset, role -> JsonViews.role(role).put("password", password));
   }

@@ -20,7 +20,8 @@ public final class Database {
   private Database() {}
 
   public static Pool connect(Vertx vertx, String url) {
-    PgConnectOptions connect = PgConnectOptions.fromUri(url);
+    // The stores run the same few statements over and over: parse and plan each once per connection.
+    PgConnectOptions connect = PgConnectOptions.fromUri(url).setCachePreparedStatements(true);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(POOL_SIZE).setName("argon-control-plane"))
         .connectingTo(connect)

@@ -96,4 +96,20 @@ class RoleApiTest {
     expect(404, cp.delete(path + "/owner"));
     assertEquals(0L, cp.sql("SELECT count(*) FROM roles"));
   }
+
+  @Test
+  void everyRoleChangeIsAnnouncedToGateways() throws Exception {
+    java.util.List<dev.argondb.bus.RoleChanged> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cp.vertx.eventBus().<dev.argondb.bus.RoleChanged>consumer(dev.argondb.bus.BusAddresses.ROLE_CHANGED,
+        message -> events.add(message.body())).completion().await();
+    expect(201, cp.post(path, new JsonObject().put("name", "announced").put("password", PASSWORD)));
+    expect(200, cp.post(path + "/announced/reset_password", new JsonObject()));
+    assertEquals(204, cp.delete(path + "/announced").statusCode());
+    dev.argondb.bus.RoleChanged expected = new dev.argondb.bus.RoleChanged(tenant, "announced");
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (events.size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(java.util.List.of(expected, expected, expected), events, "create, reset and delete");
+  }
 }

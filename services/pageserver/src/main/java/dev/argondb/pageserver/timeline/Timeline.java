@@ -128,8 +128,8 @@ public final class Timeline {
 
   /** True if a WAL record of this timeline ends exactly at {@code lsn} (or it is the timeline's start). Blocking. */
   public boolean isRecordBoundary(long lsn) throws IOException {
-    if (lsn == startLsn()) {
-      return true;
+    if (lsn == startLsn() || lsn == lastRecordLsn()) {
+      return true; // the newest record's end is one without looking it up (branches at the current end)
     }
     return Lsn.compare(lsn, startLsn()) > 0 && Lsn.compare(lsn, lastRecordLsn()) <= 0
         && index.boundaries().contains(lsn);
