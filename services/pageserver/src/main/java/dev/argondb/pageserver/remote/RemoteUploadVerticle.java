@@ -37,7 +37,6 @@ public final class RemoteUploadVerticle extends VerticleBase {
   private final Set<String> forgetting = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, long[]> published = new HashMap<>();
   private long timer;
-  private boolean passing;
 
   public RemoteUploadVerticle(Timelines timelines, RemoteStorage storage, RemoteMetrics metrics, Path staging,
                               long passMillis, int concurrency) {
@@ -66,12 +65,11 @@ public final class RemoteUploadVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** One pass over every timeline; completes when all of them have finished (for tests and shutdown). */
+  /**
+   * One pass over every timeline (a timeline whose previous pass still runs, say through retries, is skipped);
+   * completes when all of them have finished.
+   */
   public Future<Void> passAll() {
-    if (passing) {
-      return Future.succeededFuture();
-    }
-    passing = true;
     Map<String, Timeline> present = new HashMap<>();
     timelines.all().forEach(t -> present.put(t.tenantId() + "/" + t.timelineId(), t));
     List<Future<?>> passes = new ArrayList<>();
@@ -85,7 +83,8 @@ public final class RemoteUploadVerticle extends VerticleBase {
       metrics.untrackLag(gone.tenantId(), gone.timelineId());
       forgetting.add(e.getKey());
       published.remove(e.getKey());
-      storage.delete(RemoteKeys.index(gone.tenantId(), gone.timelineId()))
+      // After its last pass, which must not write the index again once it is deleted.
+      e.getValue().close().compose(closed -> storage.delete(RemoteKeys.index(gone.tenantId(), gone.timelineId())))
           .onSuccess(deleted -> LOG.info("Deleted the remote index of {} (its timeline is gone)", e.getKey()))
           .onFailure(failed -> LOG.warn("Deleting the remote index of {} failed: {}", e.getKey(), failed.toString()))
           .onComplete(done -> forgetting.remove(e.getKey()));
@@ -112,10 +111,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
         }
       }).onFailure(failure -> LOG.warn("Upload pass of {} failed: {}", key, failure.toString())));
     }
-    return Future.join(passes).<Void>mapEmpty().eventually(() -> {
-      passing = false;
-      return Future.succeededFuture();
-    });
+    return Future.join(passes).mapEmpty();
   }
 
   /** Published when it moves, and again every {@link #REPUBLISH_MILLIS} for safekeepers that missed it. */

@@ -40,6 +40,8 @@ final class TimelineUploader {
   private final Path staging;
   private volatile RemoteIndex index;
   private boolean running;
+  private boolean closed;
+  private Future<RemoteIndex> current = Future.succeededFuture();
 
   TimelineUploader(Vertx vertx, Timeline timeline, RemoteStorage storage, RemoteMetrics metrics,
                    TransferLimiter limiter, Path staging) {
@@ -60,9 +62,18 @@ final class TimelineUploader {
     return index;
   }
 
+  /**
+   * No more passes (the timeline is gone); completes once the pass under way, if any, has finished, so that
+   * nothing writes its index after that.
+   */
+  Future<Void> close() {
+    closed = true;
+    return current.<Void>mapEmpty().recover(failed -> Future.succeededFuture());
+  }
+
   /** One upload pass; completes with the index now in remote storage (or the one before, if nothing was new). */
   Future<RemoteIndex> pass() {
-    if (running) {
+    if (running || closed) {
       return Future.succeededFuture(index);
     }
     running = true;
@@ -73,7 +84,7 @@ final class TimelineUploader {
             .recover(failure -> failure instanceof RemoteObjectNotFound
                 ? Future.succeededFuture(RemoteIndex.empty(timeline.metadata(), timeline.following()))
                 : Future.failedFuture(failure));
-    return known
+    Future<RemoteIndex> pass = known
         .compose(before -> {
           index = index == null ? before : index;
           return vertx.executeBlocking(() -> pending(before), false)
@@ -81,7 +92,7 @@ final class TimelineUploader {
               .compose(uploaded -> vertx.executeBlocking(() -> next(before, uploaded), false))
               .compose(next -> {
                 boolean firstWrite = before.layers().isEmpty() && before.remoteConsistentLsn() == 0;
-                if (next.equals(before) && !firstWrite) {
+                if (closed || next.equals(before) && !firstWrite) {
                   return Future.succeededFuture(before);
                 }
                 byte[] bytes = next.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8);
@@ -98,6 +109,8 @@ final class TimelineUploader {
               });
         })
         .onComplete(done -> running = false);
+    current = pass;
+    return pass;
   }
 
   /** Images not uploaded yet, then whole WAL segments not uploaded yet (and a root's initdb WAL at once). */
