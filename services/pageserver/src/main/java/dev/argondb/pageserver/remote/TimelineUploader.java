@@ -41,6 +41,8 @@ final class TimelineUploader {
   private volatile RemoteIndex index;
   private boolean running;
   private boolean closed;
+  /** Whether remote storage holds an index of this timeline (a new timeline's is written even with no layers). */
+  private boolean remoteHasIndex = true;
   private Future<RemoteIndex> current = Future.succeededFuture();
 
   TimelineUploader(Vertx vertx, Timeline timeline, RemoteStorage storage, RemoteMetrics metrics,
@@ -81,9 +83,13 @@ final class TimelineUploader {
     Future<RemoteIndex> known = index != null ? Future.succeededFuture(index)
         : storage.getBytes(indexKey).map(bytes -> RemoteIndex.fromJson(new JsonObject(
                 new String(bytes, StandardCharsets.UTF_8))))
-            .recover(failure -> failure instanceof RemoteObjectNotFound
-                ? Future.succeededFuture(RemoteIndex.empty(timeline.metadata(), timeline.following()))
-                : Future.failedFuture(failure));
+            .recover(failure -> {
+              if (!(failure instanceof RemoteObjectNotFound)) {
+                return Future.failedFuture(failure);
+              }
+              remoteHasIndex = false;
+              return Future.succeededFuture(RemoteIndex.empty(timeline.metadata(), timeline.following()));
+            });
     Future<RemoteIndex> pass = known
         .compose(before -> {
           index = index == null ? before : index;
@@ -91,13 +97,13 @@ final class TimelineUploader {
               .compose(pending -> uploadAll(pending))
               .compose(uploaded -> vertx.executeBlocking(() -> next(before, uploaded), false))
               .compose(next -> {
-                boolean firstWrite = before.layers().isEmpty() && before.remoteConsistentLsn() == 0;
-                if (closed || next.equals(before) && !firstWrite) {
+                if (closed || next.equals(before) && remoteHasIndex) {
                   return Future.succeededFuture(before);
                 }
                 byte[] bytes = next.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8);
                 return storage.putBytes(indexKey, bytes).map(put -> {
                   metrics.uploaded(LayerKind.INDEX, bytes.length);
+                  remoteHasIndex = true;
                   if (next.remoteConsistentLsn() != before.remoteConsistentLsn()) {
                     LOG.info("Remote consistent LSN of {}/{} is {} ({} layers in {})", timeline.tenantId(),
                         timeline.timelineId(), Lsn.format(next.remoteConsistentLsn()), next.layers().size(),
