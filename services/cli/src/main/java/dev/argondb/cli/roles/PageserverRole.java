@@ -21,8 +21,9 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
 
   @Override
   public PageserverConfig defaults() {
-    return PageserverConfig.defaults(Path.of("argon-data", "pageserver"), DEFAULT_PORT)
-        .withRemoteStorage(new RemoteStorageConfig.Directory(Path.of("argon-data", "remote")));
+    // No remote storage unless configured: a relative default directory would be shared by every pageserver
+    // started in the same working directory (the one-JVM local stack uses <argon home>/remote).
+    return PageserverConfig.defaults(Path.of("argon-data", "pageserver"), DEFAULT_PORT);
   }
 
   @Override

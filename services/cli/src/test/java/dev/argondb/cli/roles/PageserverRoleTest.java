@@ -23,11 +23,13 @@ class PageserverRoleTest {
   }
 
   @Test
-  void remoteStorageDefaultsToADirectoryAndMayBeS3OrNone() throws Exception {
+  void remoteStorageIsNoneByDefaultAndMayBeADirectoryOrS3() throws Exception {
     PageserverRole role = new PageserverRole();
     assertEquals(role.defaults(), role.fromJson(role.toJson(role.defaults())));
-    assertEquals(new RemoteStorageConfig.Directory(Path.of("argon-data", "remote")),
-        read("{}", Map.of()).remoteStorage());
+    assertEquals(new RemoteStorageConfig.None(), read("{}", Map.of()).remoteStorage());
+    assertEquals(new RemoteStorageConfig.Directory(Path.of("/srv/argon/remote")), read(
+        "{\"pageserver\": {\"remote_storage\": {\"kind\": \"directory\", \"path\": \"/srv/argon/remote\"}}}",
+        Map.of()).remoteStorage());
 
     PageserverConfig s3 = read("""
         {"pageserver": {"remote_storage": {"kind": "s3", "endpoint": "http://127.0.0.1:9000", "bucket": "layers",
@@ -35,8 +37,8 @@ class PageserverRoleTest {
     assertEquals(new RemoteStorageConfig.S3("http://127.0.0.1:9000", "us-east-1", "layers", "prod", "ak", "sk", true),
         s3.remoteStorage());
 
-    assertEquals(new RemoteStorageConfig.None(), read("{}",
-        Map.of("ARGON_PAGESERVER_REMOTE_STORAGE", "{\"kind\": \"none\"}")).remoteStorage());
+    assertEquals(new RemoteStorageConfig.Directory(Path.of("/r")), read("{}",
+        Map.of("ARGON_PAGESERVER_REMOTE_STORAGE", "{\"kind\": \"directory\", \"path\": \"/r\"}")).remoteStorage());
     assertThrows(IllegalArgumentException.class, () -> read("""
         {"pageserver": {"remote_storage": {"kind": "s3"}}}""", Map.of()));
   }
