@@ -80,4 +80,11 @@ public final class BusAddresses {
 
   /** Published {@link RoleChanged} by the control plane after a role was created, deleted or reset. */
   public static final String ROLE_CHANGED = "argon.control-plane.role.changed";
+
+  /**
+   * Event {@link PageserverRemoteConsistent}, published by the pageserver when a timeline's remote consistent LSN
+   * moves (and every 10 s): its WAL up to there is in remote storage. Safekeepers drop whole segments below it
+   * (minus their margin).
+   */
+  public static final String PAGESERVER_REMOTE_CONSISTENT = "argon.pageserver.timeline.remote-consistent";
 }

@@ -20,7 +20,7 @@ public final class BusCodecs {
       PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class,
       PageserverDeleteTimeline.class,
       PageserverCheckLsn.class, PageserverCatchUp.class,
-      RoleChanged.class);
+      RoleChanged.class, PageserverRemoteConsistent.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

@@ -1,5 +1,6 @@
 package dev.argondb.pageserver;
 
+import dev.argondb.pageserver.remote.RemoteStorageConfig;
 import java.nio.file.Path;
 
 /**
@@ -16,10 +17,12 @@ import java.nio.file.Path;
  * @param redoCheckMillis       how often timelines are checked for an image roll forward
  * @param basebackupWaitMillis  how long a basebackup at an LSN not ingested yet waits for ingest to get there
  *                              before it is refused (right after a compute stops, ingest may lag by milliseconds)
+ * @param remoteStorage         where layers and WAL are uploaded, and a pageserver with an empty data directory is
+ *                              rebuilt from: none, a directory, or an S3 API
  */
 public record PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
                                long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
-                               long redoCheckMillis, long basebackupWaitMillis) {
+                               long redoCheckMillis, long basebackupWaitMillis, RemoteStorageConfig remoteStorage) {
   public static final long DEFAULT_IMAGE_ROLL_FORWARD_BYTES = 64L << 20;
   public static final long DEFAULT_INGEST_SYNC_MILLIS = 200;
   public static final long DEFAULT_RECONNECT_MILLIS = 500;
@@ -44,6 +47,15 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
       throw new IllegalArgumentException("basebackup_wait_millis must not be negative, got " + basebackupWaitMillis);
     }
     pgBinDir = pgBinDir == null ? "" : pgBinDir;
+    remoteStorage = remoteStorage == null ? new RemoteStorageConfig.None() : remoteStorage;
+  }
+
+  /** The settings without remote storage. */
+  public PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
+                          long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
+                          long redoCheckMillis, long basebackupWaitMillis) {
+    this(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis, new RemoteStorageConfig.None());
   }
 
   /** The settings without the redo ones and the basebackup wait, which take their defaults. */
@@ -68,16 +80,21 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
   /** These settings with other image roll-forward settings. */
   public PageserverConfig withRedo(long rollForwardBytes, int concurrency, long checkMillis) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, rollForwardBytes, ingestSyncMillis,
-        reconnectMillis, concurrency, checkMillis, basebackupWaitMillis);
+        reconnectMillis, concurrency, checkMillis, basebackupWaitMillis, remoteStorage);
   }
 
   public PageserverConfig withPgBinDir(String dir) {
     return new PageserverConfig(dataDir, host, httpPort, dir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
-        redoConcurrency, redoCheckMillis, basebackupWaitMillis);
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage);
   }
 
   public PageserverConfig withBasebackupWaitMillis(long millis) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
-        reconnectMillis, redoConcurrency, redoCheckMillis, millis);
+        reconnectMillis, redoConcurrency, redoCheckMillis, millis, remoteStorage);
+  }
+
+  public PageserverConfig withRemoteStorage(RemoteStorageConfig remote) {
+    return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
+        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remote);
   }
 }

@@ -8,6 +8,11 @@ import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.reconstruction.ImageRollForward;
 import dev.argondb.pageserver.reconstruction.PageReconstructionVerticle;
 import dev.argondb.pageserver.reconstruction.RedoMetrics;
+import dev.argondb.pageserver.remote.RemoteMetrics;
+import dev.argondb.pageserver.remote.RemoteRestore;
+import dev.argondb.pageserver.remote.RemoteStorage;
+import dev.argondb.pageserver.remote.RemoteStorages;
+import dev.argondb.pageserver.remote.RemoteUploadVerticle;
 import dev.argondb.pageserver.timeline.TimelineCreator;
 import dev.argondb.pageserver.timeline.Timelines;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,9 +33,11 @@ public final class PageserverService {
 
   /** A deployed pageserver: where it serves gRPC, and how to stop it (ingest first, then the timelines are closed). */
   public record Handle(String host, int port, String httpDeployment, String busDeployment, String ingestDeployment,
-                       Timelines timelines, PageReconstructionVerticle reconstruction) {
+                       Timelines timelines, PageReconstructionVerticle reconstruction,
+                       RemoteUploadVerticle uploads) {
     public Future<Void> undeploy(Vertx vertx) {
-      return vertx.undeploy(reconstruction.deploymentID())
+      Future<Void> uploadsStopped = uploads == null ? Future.succeededFuture() : vertx.undeploy(uploads.deploymentID());
+      return uploadsStopped.eventually(() -> vertx.undeploy(reconstruction.deploymentID()))
           .eventually(() -> vertx.undeploy(ingestDeployment))
           .eventually(() -> vertx.undeploy(busDeployment))
           .eventually(() -> vertx.undeploy(httpDeployment))
@@ -45,13 +52,26 @@ public final class PageserverService {
     BusCodecs.registerAll(vertx.eventBus());
     PageserverMetrics metrics = new PageserverMetrics(registry);
     Timelines timelines = new Timelines(config.dataDir());
-    return vertx.executeBlocking(() -> {
+    RemoteMetrics remoteMetrics = new RemoteMetrics(registry);
+    Path remoteStaging = config.dataDir().resolve("remote-staging");
+    RemoteStorage[] remote = new RemoteStorage[1];
+    // With remote storage, a pageserver whose data directory holds no timeline is rebuilt from it first.
+    Future<Void> restored = RemoteStorages.open(vertx, config.remoteStorage(), remoteMetrics).compose(storage -> {
+      remote[0] = storage;
+      if (storage == null) {
+        return Future.succeededFuture();
+      }
+      return vertx.executeBlocking(() -> RemoteStorages.holdsNoTimeline(config.dataDir()), false)
+          .compose(empty -> empty ? new RemoteRestore(vertx, storage, remoteMetrics, timelines, remoteStaging)
+              .restoreMissing().<Void>mapEmpty() : Future.<Void>succeededFuture());
+    });
+    return restored.compose(r -> vertx.executeBlocking(() -> {
       int loaded = timelines.loadAll();
       PgBinaries binaries = config.pgBinDir().isEmpty() ? PgBinaries.fromEnvironment()
           : PgBinaries.installedAt(Path.of(config.pgBinDir()));
       LOG.info("Pageserver holds {} timeline(s) in {}", loaded, config.dataDir().toAbsolutePath());
       return binaries;
-    }, false).compose(binaries -> {
+    }, false)).compose(binaries -> {
       timelines.all().forEach(metrics::track);
       metrics.timelinesGauge(() -> timelines.all().size());
       PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
@@ -63,8 +83,19 @@ public final class PageserverService {
           vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))
               .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
                   .compose(ingestId -> vertx.deployVerticle(reconstruction)
-                      .map(redoId -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines,
-                          reconstruction)))));
+                      .compose(redoId -> deployUploads(vertx, timelines, remote[0], remoteMetrics, remoteStaging))
+                      .map(uploads -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines,
+                          reconstruction, uploads)))));
     });
+  }
+
+  private static Future<RemoteUploadVerticle> deployUploads(Vertx vertx, Timelines timelines, RemoteStorage storage,
+                                                            RemoteMetrics metrics, Path staging) {
+    if (storage == null) {
+      return Future.succeededFuture(null);
+    }
+    RemoteUploadVerticle uploads = new RemoteUploadVerticle(timelines, storage, metrics, staging,
+        RemoteUploadVerticle.DEFAULT_PASS_MILLIS, RemoteUploadVerticle.DEFAULT_CONCURRENCY);
+    return vertx.deployVerticle(uploads).map(id -> uploads);
   }
 }

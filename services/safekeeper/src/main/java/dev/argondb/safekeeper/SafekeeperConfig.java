@@ -10,8 +10,16 @@ import java.nio.file.Path;
  * @param host      address its HTTP/gRPC server binds and advertises
  * @param httpPort  gRPC ({@code SafekeeperWal}), {@code /metrics}, {@code /health}, {@code /v1/timelines}; 0 picks one
  * @param quorum    how many safekeepers must fsync WAL before it counts as committed
+ * @param walRetentionMarginBytes WAL kept below the pageserver's remote consistent LSN: whole segments below
+ *                  (that LSN minus this) are deleted when the pageserver reports it
  */
-public record SafekeeperConfig(String id, Path dataDir, String host, int httpPort, int quorum) {
+public record SafekeeperConfig(String id, Path dataDir, String host, int httpPort, int quorum,
+                               long walRetentionMarginBytes) {
+  public static final long DEFAULT_WAL_RETENTION_MARGIN_BYTES = 64L << 20;
+
+  public SafekeeperConfig(String id, Path dataDir, String host, int httpPort, int quorum) {
+    this(id, dataDir, host, httpPort, quorum, DEFAULT_WAL_RETENTION_MARGIN_BYTES);
+  }
 
   public SafekeeperConfig {
     if (!id.matches("[a-z][a-z0-9_]{0,30}")) {
@@ -19,6 +27,10 @@ public record SafekeeperConfig(String id, Path dataDir, String host, int httpPor
     }
     if (quorum < 1) {
       throw new IllegalArgumentException("quorum must be >= 1, got " + quorum);
+    }
+    if (walRetentionMarginBytes < 0) {
+      throw new IllegalArgumentException("wal_retention_margin_bytes must not be negative, got "
+          + walRetentionMarginBytes);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.GetTimelineState;
+import dev.argondb.bus.PageserverRemoteConsistent;
 import dev.argondb.bus.PrepareTerm;
 import dev.argondb.bus.SafekeeperFlushed;
 import dev.argondb.bus.SafekeeperRef;
@@ -13,6 +14,7 @@ import dev.argondb.bus.TimelineState;
 import dev.argondb.safekeeper.timeline.TimelineKey;
 import dev.argondb.safekeeper.timeline.TimelineOperations;
 import dev.argondb.safekeeper.timeline.TimelineRegistry;
+import dev.argondb.safekeeper.timeline.WalRetention;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -37,6 +39,7 @@ public final class SafekeeperVerticle extends VerticleBase {
   private final SafekeeperMetrics metrics;
   private final SafekeeperRef self;
   private TimelineOperations operations;
+  private WalRetention retention;
 
   public SafekeeperVerticle(SafekeeperConfig config, TimelineRegistry registry, SafekeeperMetrics metrics,
                             SafekeeperRef self) {
@@ -49,6 +52,7 @@ public final class SafekeeperVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     operations = new TimelineOperations(vertx, config, registry, metrics);
+    retention = new WalRetention(config, registry);
     EventBus bus = vertx.eventBus();
     String id = config.id();
     io.vertx.core.Context context = vertx.getOrCreateContext();
@@ -64,7 +68,9 @@ public final class SafekeeperVerticle extends VerticleBase {
               bus.<StopFollowing>consumer(BusAddresses.safekeeperStopFollowing(id),
                   m -> answer(m, operations::stopFollowing)).completion(),
               bus.<SafekeeperFlushed>consumer(BusAddresses.SAFEKEEPER_FLUSHED,
-                  m -> operations.peerFlushed(m.body())).completion());
+                  m -> operations.peerFlushed(m.body())).completion(),
+              bus.<PageserverRemoteConsistent>consumer(BusAddresses.PAGESERVER_REMOTE_CONSISTENT,
+                  m -> retention.remoteConsistent(m.body())).completion());
         })
         .onSuccess(ready -> {
           bus.publish(BusAddresses.SAFEKEEPER_STARTED, new SafekeeperStarted(self));

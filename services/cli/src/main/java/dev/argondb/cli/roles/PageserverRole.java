@@ -2,6 +2,7 @@ package dev.argondb.cli.roles;
 
 import dev.argondb.pageserver.PageserverConfig;
 import dev.argondb.pageserver.PageserverService;
+import dev.argondb.pageserver.remote.RemoteStorageConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +21,8 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
 
   @Override
   public PageserverConfig defaults() {
+    // No remote storage unless configured: a relative default directory would be shared by every pageserver
+    // started in the same working directory (the one-JVM local stack uses <argon home>/remote).
     return PageserverConfig.defaults(Path.of("argon-data", "pageserver"), DEFAULT_PORT);
   }
 
@@ -35,7 +38,8 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
         .put("reconnect_millis", config.reconnectMillis())
         .put("redo_concurrency", config.redoConcurrency())
         .put("redo_check_millis", config.redoCheckMillis())
-        .put("basebackup_wait_millis", config.basebackupWaitMillis());
+        .put("basebackup_wait_millis", config.basebackupWaitMillis())
+        .put("remote_storage", config.remoteStorage().toJson());
   }
 
   @Override
@@ -43,7 +47,7 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
     return new PageserverConfig(Path.of(s.getString("data_dir")), s.getString("host"), s.getInteger("http_port"),
         s.getString("pg_bin_dir"), s.getLong("image_roll_forward_bytes"), s.getLong("ingest_sync_millis"),
         s.getLong("reconnect_millis"), s.getInteger("redo_concurrency"), s.getLong("redo_check_millis"),
-        s.getLong("basebackup_wait_millis"));
+        s.getLong("basebackup_wait_millis"), RemoteStorageConfig.fromJson(s.getJsonObject("remote_storage")));
   }
 
   @Override

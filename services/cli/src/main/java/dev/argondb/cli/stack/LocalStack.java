@@ -4,6 +4,7 @@ import dev.argondb.cli.ArgonHome;
 import dev.argondb.bus.PageserverRef;
 import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.pageserver.PageserverConfig;
+import dev.argondb.pageserver.remote.RemoteStorageConfig;
 import dev.argondb.cli.LocalStackSettings;
 import dev.argondb.cli.roles.ServiceRoles;
 import dev.argondb.compute.ComputeConfig;
@@ -72,7 +73,8 @@ public final class LocalStack implements AutoCloseable {
                                                 ProcessMetrics metrics) {
     LocalSafekeepers safekeepers = new LocalSafekeepers(vertx, home, settings, metrics.registry());
     PageserverConfig pageserverConfig = PageserverConfig.defaults(home.pageserverDir(), settings.pageserverPort())
-        .withPgBinDir(settings.pgBinDir());
+        .withPgBinDir(settings.pgBinDir())
+        .withRemoteStorage(new RemoteStorageConfig.Directory(home.root().resolve("remote")));
     return safekeepers.startAll()
         .compose(refs -> refs.isEmpty()
             // Without safekeepers there is no WAL to ingest: computes keep their own data directories.

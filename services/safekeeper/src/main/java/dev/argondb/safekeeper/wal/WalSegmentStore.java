@@ -147,6 +147,25 @@ public final class WalSegmentStore implements AutoCloseable {
   }
 
   /**
+   * Deletes every segment that ends at or below {@code lsn} (WAL the pageserver holds in remote storage), durably;
+   * returns how many. Never the segment holding {@code lsn}.
+   */
+  public int deleteSegmentsBelow(long lsn) throws IOException {
+    long keepFrom = WalSegments.segmentNumber(lsn);
+    int deleted = 0;
+    for (long segNo : dir.segmentNumbers()) {
+      if (segNo < keepFrom) {
+        closeChannel(segNo);
+        Files.deleteIfExists(dir.segmentFile(segNo));
+        directoryDirty = true;
+        deleted++;
+      }
+    }
+    sync();
+    return deleted;
+  }
+
+  /**
    * Scans records from {@code fromLsn} (a record boundary or a page start) and returns the end of
    * the last complete, valid record: the flush LSN to resume from after a restart. Scanning stops
    * at never-written (zero) space, at a missing segment, or at invalid WAL (a torn write), which is

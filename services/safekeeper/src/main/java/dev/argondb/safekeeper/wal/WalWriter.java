@@ -174,6 +174,23 @@ public final class WalWriter {
     return truncated.future();
   }
 
+  /**
+   * Deletes the segments wholly below {@code lsn} (see {@link WalSegmentStore#deleteSegmentsBelow}) on the writer
+   * thread, which alone uses the store's open files; completes with how many went.
+   */
+  public Future<Integer> deleteSegmentsBelow(long lsn) {
+    Promise<Integer> deleted = Promise.promise();
+    thread.execute(() -> {
+      try {
+        int n = store.deleteSegmentsBelow(lsn);
+        context.runOnContext(v -> deleted.complete(n));
+      } catch (Throwable e) {
+        context.runOnContext(v -> deleted.fail(e));
+      }
+    });
+    return deleted.future();
+  }
+
   public long batches() {
     return batches;
   }

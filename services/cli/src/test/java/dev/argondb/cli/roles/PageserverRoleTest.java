@@ -1,0 +1,45 @@
+package dev.argondb.cli.roles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.argondb.pageserver.PageserverConfig;
+import dev.argondb.pageserver.remote.RemoteStorageConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pageserver's remote storage setting in the service config file and the environment. */
+class PageserverRoleTest {
+  @TempDir
+  Path dir;
+
+  private PageserverConfig read(String json, Map<String, String> env) throws Exception {
+    Path file = dir.resolve("argon.json");
+    Files.writeString(file, json);
+    return ServiceConfigFile.read(file, env).configOf(ServiceRoles.PAGESERVER);
+  }
+
+  @Test
+  void remoteStorageIsNoneByDefaultAndMayBeADirectoryOrS3() throws Exception {
+    PageserverRole role = new PageserverRole();
+    assertEquals(role.defaults(), role.fromJson(role.toJson(role.defaults())));
+    assertEquals(new RemoteStorageConfig.None(), read("{}", Map.of()).remoteStorage());
+    assertEquals(new RemoteStorageConfig.Directory(Path.of("/srv/argon/remote")), read(
+        "{\"pageserver\": {\"remote_storage\": {\"kind\": \"directory\", \"path\": \"/srv/argon/remote\"}}}",
+        Map.of()).remoteStorage());
+
+    PageserverConfig s3 = read("""
+        {"pageserver": {"remote_storage": {"kind": "s3", "endpoint": "http://127.0.0.1:9000", "bucket": "layers",
+         "prefix": "prod", "access_key": "ak", "secret_key": "sk", "path_style": true}}}""", Map.of());
+    assertEquals(new RemoteStorageConfig.S3("http://127.0.0.1:9000", "us-east-1", "layers", "prod", "ak", "sk", true),
+        s3.remoteStorage());
+
+    assertEquals(new RemoteStorageConfig.Directory(Path.of("/r")), read("{}",
+        Map.of("ARGON_PAGESERVER_REMOTE_STORAGE", "{\"kind\": \"directory\", \"path\": \"/r\"}")).remoteStorage());
+    assertThrows(IllegalArgumentException.class, () -> read("""
+        {"pageserver": {"remote_storage": {"kind": "s3"}}}""", Map.of()));
+  }
+}
