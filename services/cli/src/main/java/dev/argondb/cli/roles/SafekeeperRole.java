@@ -28,13 +28,14 @@ public final class SafekeeperRole implements ServiceRole<SafekeeperConfig, Safek
         .put("data_dir", config.dataDir().toString())
         .put("host", config.host())
         .put("http_port", config.httpPort())
-        .put("quorum", config.quorum());
+        .put("quorum", config.quorum())
+        .put("wal_retention_margin_bytes", config.walRetentionMarginBytes());
   }
 
   @Override
   public SafekeeperConfig fromJson(JsonObject s) {
     return new SafekeeperConfig(s.getString("id"), Path.of(s.getString("data_dir")), s.getString("host"),
-        s.getInteger("http_port"), s.getInteger("quorum"));
+        s.getInteger("http_port"), s.getInteger("quorum"), s.getLong("wal_retention_margin_bytes"));
   }
 
   @Override
