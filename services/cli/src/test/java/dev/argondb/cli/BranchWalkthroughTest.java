@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.cli.stack.ControlPlaneDatabase;
 import dev.argondb.cli.stack.LocalStack;
+import dev.argondb.cli.testing.TestLocalStack;
 import dev.argondb.cli.testing.ConsoleCapture;
 import dev.argondb.compute.postgres.PgFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * to an LSN, and a compute's local directory is disposable.
  */
 class BranchWalkthroughTest {
+  private static TestLocalStack testStack;
   private static ArgonHome home;
   private static LocalStackSettings settings;
   private static LocalStack stack;
@@ -41,13 +40,10 @@ class BranchWalkthroughTest {
 
   @BeforeAll
   static void startStack() throws Exception {
-    Path dir = Files.createTempDirectory("argon-branches-");
-    System.setProperty("argon.home", dir.toString());
-    home = new ArgonHome(dir);
-    settings = TestStackSettings.onFreePorts();
-    ControlPlaneDatabase.initialize(home, settings);
-    home.writeSettings(settings);
-    stack = LocalStack.start(home, settings, "argon-test-" + System.nanoTime()).await();
+    testStack = TestLocalStack.start("branches", false);
+    home = testStack.home();
+    settings = testStack.settings();
+    stack = testStack.stack();
     api = new ApiClient(settings.controlPlaneUrl());
     assertEquals(0, ArgonCli.run("tenant", "create", "--set-default"));
     settings = home.readSettings();
@@ -57,13 +53,9 @@ class BranchWalkthroughTest {
 
   @AfterAll
   static void stopStack() {
-    if (stack != null) {
-      stack.close();
+    if (testStack != null) {
+      testStack.close();
     }
-    if (home != null) {
-      dev.argondb.cli.testing.TestDirs.deleteUnlessKept(home.root());
-    }
-    System.clearProperty("argon.home");
   }
 
   @Test

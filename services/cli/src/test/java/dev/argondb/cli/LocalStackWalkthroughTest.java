@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.cli.stack.ControlPlaneDatabase;
-import dev.argondb.cli.stack.GatewayCertificate;
 import dev.argondb.cli.stack.LocalStack;
-import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.cli.testing.TestLocalStack;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * through the gateway, and the CLI's verbs.
  */
 class LocalStackWalkthroughTest {
+  private static TestLocalStack testStack;
   private static ArgonHome home;
   private static LocalStackSettings settings;
   private static LocalStack stack;
@@ -43,14 +42,10 @@ class LocalStackWalkthroughTest {
 
   @BeforeAll
   static void startStack() throws Exception {
-    Path dir = Files.createTempDirectory("argon-walkthrough-");
-    System.setProperty("argon.home", dir.toString());
-    home = new ArgonHome(dir);
-    settings = TestStackSettings.onFreePorts();
-    ControlPlaneDatabase.initialize(home, settings);
-    GatewayCertificate.generate(home);
-    home.writeSettings(settings);
-    stack = LocalStack.start(home, settings, "argon-test-" + System.nanoTime()).await();
+    testStack = TestLocalStack.start("walkthrough", true);
+    home = testStack.home();
+    settings = testStack.settings();
+    stack = testStack.stack();
     api = new ApiClient(settings.controlPlaneUrl());
     assertEquals(0, ArgonCli.run("tenant", "create", "--set-default"));
     settings = home.readSettings();
@@ -59,13 +54,9 @@ class LocalStackWalkthroughTest {
 
   @AfterAll
   static void stopStack() {
-    if (stack != null) {
-      stack.close();
+    if (testStack != null) {
+      testStack.close();
     }
-    if (home != null) {
-      dev.argondb.cli.testing.TestDirs.deleteUnlessKept(home.root());
-    }
-    System.clearProperty("argon.home");
   }
 
   private static Connection connect(String endpoint) throws SQLException {

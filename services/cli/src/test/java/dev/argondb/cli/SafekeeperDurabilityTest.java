@@ -12,13 +12,10 @@ import dev.argondb.bus.GetTimelineState;
 import dev.argondb.bus.PrepareTerm;
 import dev.argondb.bus.TermStart;
 import dev.argondb.bus.TimelineState;
-import dev.argondb.cli.stack.ControlPlaneDatabase;
 import dev.argondb.cli.stack.LocalStack;
-import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.cli.testing.TestLocalStack;
 import dev.argondb.compute.postgres.PgFiles;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -45,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * safekeepers that can be stopped at once, and JDBC clients through the gateway.
  */
 class SafekeeperDurabilityTest {
+  private static TestLocalStack testStack;
   private static ArgonHome home;
   private static LocalStackSettings settings;
   private static LocalStack stack;
@@ -53,12 +51,10 @@ class SafekeeperDurabilityTest {
 
   @BeforeAll
   static void startStack() throws Exception {
-    Path dir = Files.createTempDirectory("argon-durability-");
-    home = new ArgonHome(dir);
-    settings = TestStackSettings.onFreePorts();
-    ControlPlaneDatabase.initialize(home, settings);
-    home.writeSettings(settings);
-    stack = LocalStack.start(home, settings, "argon-durability-" + System.nanoTime()).await();
+    testStack = TestLocalStack.start("durability", false);
+    home = testStack.home();
+    settings = testStack.settings();
+    stack = testStack.stack();
     api = new ApiClient(settings.controlPlaneUrl());
     tenant = api.post("/v1/tenants", new JsonObject()).getString("id");
     api.post("/v1/tenants/" + tenant + "/roles", new JsonObject().put("name", LocalStackSettings.ADMIN_ROLE)
@@ -67,11 +63,8 @@ class SafekeeperDurabilityTest {
 
   @AfterAll
   static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
-    if (home != null) {
-      dev.argondb.cli.testing.TestDirs.deleteUnlessKept(home.root());
+    if (testStack != null) {
+      testStack.close();
     }
   }
 
