@@ -17,6 +17,7 @@ import dev.argondb.safekeeper.SafekeeperService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,7 +64,12 @@ public final class QuorumCommitBenchmark {
         Duration.ofSeconds(60));
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     List<String[]> rows = new ArrayList<>();
-    Vertx vertx = Vertx.vertx();
+    // As the product's Vert.x (ClusterVertx): the native transport (epoll), not NIO.
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    if (!vertx.isNativeTransportEnabled()) {
+      vertx.close();
+      throw new IllegalStateException("Vert.x native transport unavailable: " + vertx.unavailableNativeTransportCause());
+    }
     try {
       sql(url, "CREATE ROLE repl REPLICATION LOGIN PASSWORD '" + PASSWORD + "'");
       System.err.println("pgbench -i -s 10 ...");
