@@ -280,7 +280,7 @@ public final class ReplicationConnection {
   }
 
   /** Whether status updates currently bypass the event loop (streaming on the native transport). */
-  boolean writesStatusDirectly() {
+  public boolean writesStatusDirectly() {
     synchronized (statusLock) {
       return direct != null;
     }

@@ -118,8 +118,9 @@ public final class WalReceiver implements ReplicationListener {
           connection.sendStatus(start, start, start, false);
           attachStatusUpdates(connection);
           metrics.computeConnected(timeline.key);
-          LOG.info("{} {}: streaming from {}:{} at {} (term {})", safekeeperId, timeline.key, follow.host(),
-              follow.port(), Lsn.format(start), follow.term());
+          LOG.info("{} {}: streaming from {}:{} at {} (term {}), status updates {}", safekeeperId, timeline.key,
+              follow.host(), follow.port(), Lsn.format(start), follow.term(),
+              connection.writesStatusDirectly() ? "straight into the socket" : "through the event loop");
           ReplicationConnection current = connection;
           current.closed().onComplete(reason -> onClosed(current, reason.succeeded() ? reason.result()
               : String.valueOf(reason.cause().getMessage())));
