@@ -112,6 +112,15 @@ public final class QuorumCommitBenchmark {
     } finally {
       vertx.close().await();
       server.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(60));
+      deleteTree(root); // about 1 GB of data and WAL (four copies of it) per run
+    }
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 
