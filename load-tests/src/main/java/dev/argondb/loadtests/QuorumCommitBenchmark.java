@@ -4,6 +4,7 @@ import dev.argondb.bus.Bus;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.PrepareTerm;
+import dev.argondb.bus.StopFollowing;
 import dev.argondb.bus.TermStart;
 import dev.argondb.bus.TimelineState;
 import dev.argondb.bus.WalSource;
@@ -17,6 +18,7 @@ import dev.argondb.safekeeper.SafekeeperService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +40,11 @@ import java.util.regex.Pattern;
  * safekeepers); (c) no synchronous standby.
  * Same install, data and settings for all three; prints TPS and the ratios a/b and a/c.
  *
- * <p>Usage: {@code load-tests/run quorum-commit [SECONDS]} (default 30).
+ * <p>Usage: {@code load-tests/run quorum-commit [SECONDS] [ROUNDS]} (default 30 s, 1 round). With
+ * several rounds, (b) and (a) alternate, SECONDS/ROUNDS each time, and each row sums its rounds: on a
+ * machine shared with other work, load that comes and goes then hits both about equally instead of
+ * whichever happened to run at the time. Between rounds the other configuration's receivers are stopped
+ * (pg_receivewal ended, the safekeepers told to stop following), so neither pays for the other.
  */
 public final class QuorumCommitBenchmark {
   private static final Path PG15 = Path.of("/usr/lib/postgresql/15/bin");
@@ -49,6 +56,10 @@ public final class QuorumCommitBenchmark {
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    if (rounds < 1 || seconds / rounds < 1) {
+      throw new IllegalArgumentException("need 1 <= ROUNDS <= SECONDS, got " + rounds);
+    }
     if (!Files.isExecutable(PG15.resolve("pg_receivewal"))) {
       throw new IllegalStateException("needs Debian's postgresql-15: apt-get install postgresql-15");
     }
@@ -62,47 +73,96 @@ public final class QuorumCommitBenchmark {
         "checkpoint_timeout", "15min", "wal_sender_timeout", "10s"), root.resolve("postgres.log"),
         Duration.ofSeconds(60));
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-    List<String[]> rows = new ArrayList<>();
-    Vertx vertx = Vertx.vertx();
+    // As the product's Vert.x (ClusterVertx): the native transport (epoll), not NIO.
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    if (!vertx.isNativeTransportEnabled()) {
+      vertx.close();
+      throw new IllegalStateException("Vert.x native transport unavailable: " + vertx.unavailableNativeTransportCause());
+    }
     try {
       sql(url, "CREATE ROLE repl REPLICATION LOGIN PASSWORD '" + PASSWORD + "'");
       System.err.println("pgbench -i -s 10 ...");
       run(List.of("pgbench", "-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", "" + port, "-U", USER, "postgres"));
 
-      Run none = pgbench(port, seconds, "no synchronous standby");
-      Run receivewal = withReceivewal(url, port, root, seconds);
-      Run safekeepers = withSafekeepers(vertx, url, port, root, seconds);
+      Run none = pgbench(port, seconds, "no synchronous standby", true, () -> 0L);
+      List<Run> receivewalRounds = new ArrayList<>();
+      List<Run> safekeeperRounds = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        boolean first = round == 0;
+        receivewalRounds.add(withReceivewal(url, port, root, seconds / rounds, first));
+        safekeeperRounds.add(withSafekeepers(vertx, url, port, root, seconds / rounds, first));
+      }
+      for (int i = 1; i <= 3; i++) {
+        sql(url, "SELECT pg_drop_replication_slot('rw" + i + "')");
+      }
+      Run receivewal = Run.sum(receivewalRounds);
+      Run safekeepers = Run.sum(safekeeperRounds);
 
       System.out.println();
-      System.out.printf("pgbench TPC-B -c 8 -j 2 -T %d, Postgres 15 (Debian), fsync on, 2 cores shared by all%n", seconds);
+      System.out.printf("pgbench TPC-B -c 8 -j 2 -T %d%s, Postgres 15 (Debian), fsync on, 2 cores shared by all%n",
+          seconds, rounds == 1 ? "" : " (" + rounds + " alternating rounds of (b) and (a))");
+      System.out.printf("load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
       System.out.println("Baseline (b): three pg_receivewal --synchronous, synchronous_standby_names = ANY 2");
       System.out.println();
-      System.out.printf("%-52s %10s %8s %8s %10s %8s%n", "configuration", "TPS", "/b", "/c", "WAL B/tx", "FPI/tx");
+      System.out.printf("%-52s %10s %8s %8s %10s %8s %12s%n", "configuration", "TPS", "/b", "/c", "WAL B/tx", "FPI/tx",
+          "recv CPU/tx");
       print("(a) ArgonDB safekeepers sk1..sk3, ANY 2", safekeepers, receivewal, none);
       print("(b) pg_receivewal --synchronous x3, ANY 2", receivewal, receivewal, none);
       print("(c) no synchronous standby", none, receivewal, none);
     } finally {
       vertx.close().await();
       server.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(60));
+      deleteTree(root); // about 1 GB of data and WAL (four copies of it) per run
     }
   }
 
-  /** One measured pgbench run: its TPS, and the WAL it made (bytes, full-page images) per transaction. */
-  private record Run(double tps, double walBytesPerTx, double fpiPerTx) {}
-
-  private static void print(String label, Run run, Run b, Run c) {
-    System.out.printf("%-52s %10.0f %7.2fx %7.2fx %10.0f %8.3f%n", label, run.tps(), run.tps() / b.tps(),
-        run.tps() / c.tps(), run.walBytesPerTx(), run.fpiPerTx());
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
-  private static Run withReceivewal(String url, int port, Path root, int seconds) throws Exception {
+  /**
+   * Measured pgbench time: transactions, seconds, the WAL it made (bytes, full-page images), and the CPU
+   * the receivers used meanwhile (this JVM for the safekeepers, the three processes for pg_receivewal).
+   */
+  private record Run(double transactions, double seconds, double walBytes, double fpi, double receiverCpuNanos) {
+    double tps() {
+      return transactions / seconds;
+    }
+
+    double walBytesPerTx() {
+      return walBytes / transactions;
+    }
+
+    double fpiPerTx() {
+      return fpi / transactions;
+    }
+
+    static Run sum(List<Run> runs) {
+      return new Run(runs.stream().mapToDouble(Run::transactions).sum(), runs.stream().mapToDouble(Run::seconds).sum(),
+          runs.stream().mapToDouble(Run::walBytes).sum(), runs.stream().mapToDouble(Run::fpi).sum(),
+          runs.stream().mapToDouble(Run::receiverCpuNanos).sum());
+    }
+  }
+
+  private static void print(String label, Run run, Run b, Run c) {
+    System.out.printf("%-52s %10.0f %7.2fx %7.2fx %10.0f %8.3f %9.0f us%n", label, run.tps(), run.tps() / b.tps(),
+        run.tps() / c.tps(), run.walBytesPerTx(), run.fpiPerTx(), run.receiverCpuNanos() / run.transactions() / 1e3);
+  }
+
+  private static Run withReceivewal(String url, int port, Path root, int seconds, boolean warmUp) throws Exception {
     List<Process> receivers = new ArrayList<>();
     try {
       for (int i = 1; i <= 3; i++) {
         Path dir = Files.createDirectories(root.resolve("receivewal" + i));
         // A slot each, as the safekeepers have: the same promise (the server keeps WAL until it is received)
-        // and the same walsender work per status update.
-        sql(url, "SELECT pg_create_physical_replication_slot('rw" + i + "', true)");
+        // and the same walsender work per status update. A later round goes on from its slot.
+        if (warmUp) {
+          sql(url, "SELECT pg_create_physical_replication_slot('rw" + i + "', true)");
+        }
         ProcessBuilder builder = new ProcessBuilder(PG15.resolve("pg_receivewal").toString(), "-h", "127.0.0.1",
             "-p", "" + port, "-U", "repl", "-D", dir.toString(), "--slot=rw" + i, "--synchronous", "-n",
             "--no-password")
@@ -112,42 +172,55 @@ public final class QuorumCommitBenchmark {
         receivers.add(builder.start());
       }
       setStandbys(url, "ANY 2 (rw1, rw2, rw3)", 3);
-      return pgbench(port, seconds, "pg_receivewal x3, ANY 2");
+      return pgbench(port, seconds, "pg_receivewal x3, ANY 2", warmUp, () -> receivers.stream()
+          .mapToLong(receiver -> receiver.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum());
     } finally {
       setStandbys(url, "", 0);
       for (Process receiver : receivers) {
         receiver.destroy();
         receiver.waitFor();
       }
-      for (int i = 1; i <= 3; i++) {
-        sql(url, "SELECT pg_drop_replication_slot('rw" + i + "')"); // so it holds no WAL during the next run
-      }
     }
   }
 
-  private static Run withSafekeepers(Vertx vertx, String url, int port, Path root, int seconds) throws Exception {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    List<String> ids = List.of("sk1", "sk2", "sk3");
+  private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
+  /** The safekeepers' term history, set when they are deployed (the first round). */
+  private static List<TermStart> history;
+
+  private static Run withSafekeepers(Vertx vertx, String url, int port, Path root, int seconds, boolean first)
+      throws Exception {
     long start;
     try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
          ResultSet rs = c.createStatement().executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
       rs.next();
       start = Lsn.parse(rs.getString(1));
     }
-    List<TermStart> history = List.of(new TermStart(1, start));
-    for (String id : ids) {
-      sql(url, "SELECT pg_create_physical_replication_slot('" + WalSource.slotName(id) + "', true)");
-      SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2), registry).await();
-      Bus.request(vertx.eventBus(), BusAddresses.safekeeperPrepareTerm(id),
-          new PrepareTerm(TENANT, TIMELINE, 1, history, start, start, null), TimelineState.class, 30_000).await();
+    if (first) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      history = List.of(new TermStart(1, start));
+      for (String id : SAFEKEEPERS) {
+        sql(url, "SELECT pg_create_physical_replication_slot('" + WalSource.slotName(id) + "', true)");
+        SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2), registry).await();
+        Bus.request(vertx.eventBus(), BusAddresses.safekeeperPrepareTerm(id),
+            new PrepareTerm(TENANT, TIMELINE, 1, history, start, start, null), TimelineState.class, 30_000).await();
+      }
+    }
+    // A later round: the safekeepers go on from their slots, catching up with the WAL of the rounds between.
+    for (String id : SAFEKEEPERS) {
       Bus.request(vertx.eventBus(), BusAddresses.safekeeperFollow(id), new FollowCompute(TENANT, TIMELINE, 1, history,
           start, null, "127.0.0.1", port, "repl", PASSWORD), TimelineState.class, 30_000).await();
     }
     setStandbys(url, "ANY 2 (sk1, sk2, sk3)", 3);
     try {
-      return pgbench(port, seconds, "ArgonDB safekeepers, ANY 2");
+      // This JVM's CPU: the safekeepers, plus the benchmark's own few queries and JIT/GC.
+      return pgbench(port, seconds, "ArgonDB safekeepers, ANY 2", first, () -> ((com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
     } finally {
       setStandbys(url, "", 0);
+      for (String id : SAFEKEEPERS) {
+        Bus.request(vertx.eventBus(), BusAddresses.safekeeperStopFollowing(id), new StopFollowing(TENANT, TIMELINE, 1),
+            TimelineState.class, 30_000).await();
+      }
     }
   }
 
@@ -176,14 +249,19 @@ public final class QuorumCommitBenchmark {
    * image into the WAL, so the run after it streams several times more WAL per transaction (the WAL and
    * FPI columns show that the three runs did the same work).
    */
-  private static Run pgbench(int port, int seconds, String label) throws Exception {
-    System.err.println("pgbench warm-up " + WARMUP_SECONDS + " s: " + label + " ...");
-    run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + WARMUP_SECONDS, "-h", "127.0.0.1",
-        "-p", "" + port, "-U", USER, "postgres"));
+  private static Run pgbench(int port, int seconds, String label, boolean warmUp, LongSupplier receiverCpuNanos)
+      throws Exception {
+    if (warmUp) {
+      System.err.println("pgbench warm-up " + WARMUP_SECONDS + " s: " + label + " ...");
+      run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + WARMUP_SECONDS, "-h", "127.0.0.1",
+          "-p", "" + port, "-U", USER, "postgres"));
+    }
     System.err.println("pgbench " + seconds + " s: " + label + " ...");
     long[] walBefore = walStats(port);
+    long cpuBefore = receiverCpuNanos.getAsLong();
     String output = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + seconds, "-h", "127.0.0.1",
         "-p", "" + port, "-U", USER, "postgres"));
+    long cpuUsed = receiverCpuNanos.getAsLong() - cpuBefore;
     long[] walAfter = walStats(port);
     Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
     if (!tps.find()) {
@@ -191,8 +269,10 @@ public final class QuorumCommitBenchmark {
     }
     Matcher count = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(output);
     double transactions = count.find() ? Double.parseDouble(count.group(1)) : Double.NaN;
-    return new Run(Double.parseDouble(tps.group(1)), (walAfter[0] - walBefore[0]) / transactions,
-        (walAfter[1] - walBefore[1]) / transactions);
+    double tpsValue = Double.parseDouble(tps.group(1));
+    // pgbench's own TPS (without connection time), kept exact when rounds are summed.
+    return new Run(transactions, transactions / tpsValue, walAfter[0] - walBefore[0], walAfter[1] - walBefore[1],
+        cpuUsed);
   }
 
   private static long[] walStats(int port) throws Exception {

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One physical-replication connection. Every method may be called from any thread; the work runs on
  * the connection's event loop, where the listener is called too. Commands run one at a time.
+ * {@link #sendStatus} is the exception: it writes from the calling thread, so a WAL writer thread can
+ * answer right after its fsync without waking the event loop: straight into the socket while streaming
+ * on the native transport ({@link DirectSocketWriter}), else through Vert.x.
  *
  * <p>Keepalives that request a reply are answered automatically with the positions of the last
  * {@link #sendStatus} (0/0 before the first: nothing is claimed durable). The owner should call
@@ -43,6 +47,12 @@ public final class ReplicationConnection {
   private boolean busy = true;
   private boolean ended;
   private String lastNotice;
+  /** True from CopyBothResponse until the connection ends: status updates may go out (any thread). */
+  private volatile boolean streaming;
+  /** Guards the positions below and orders status messages, which go out from more than one thread. */
+  private final Object statusLock = new Object();
+  /** While streaming on the native transport: writes status updates without the event loop. */
+  private DirectSocketWriter direct;
   private long lastWrite;
   private long lastFlush;
   private long lastApply;
@@ -124,19 +134,46 @@ public final class ReplicationConnection {
   }
 
   /**
-   * Sends a standby status update. {@code flush} is the promise that WAL below it is durable here:
-   * it releases synchronous commits and lets a slot's WAL go. Fails unless streaming.
+   * Sends a standby status update, from the calling thread (any). {@code flush} is the promise that
+   * WAL below it is durable here: it releases synchronous commits and lets a slot's WAL go. Fails
+   * unless streaming. Updates from concurrent callers go out in the order their positions were taken.
    */
   public Future<Void> sendStatus(long write, long flush, long apply, boolean replyRequested) {
-    return onContext(() -> {
-      if (!(phase instanceof StreamPhase stream) || !stream.copying() || ended) {
-        return Future.failedFuture(new IllegalStateException("not streaming"));
-      }
+    if (!streaming) {
+      return Future.failedFuture(new IllegalStateException("not streaming"));
+    }
+    synchronized (statusLock) {
       lastWrite = write;
       lastFlush = flush;
       lastApply = apply;
-      return socket.write(StandbyStatusUpdate.encode(write, flush, apply, PgClock.now(), replyRequested));
-    });
+      return writeStatus(StandbyStatusUpdate.encode(write, flush, apply, PgClock.now(), replyRequested));
+    }
+  }
+
+  /** Holding statusLock: every message written while streaming goes through here, so none overtakes another. */
+  private Future<Void> writeStatus(Buffer message) {
+    if (direct == null) {
+      return socket.write(message);
+    }
+    int written;
+    try {
+      written = direct.write(message);
+    } catch (IOException e) {
+      return Future.failedFuture(new ReplicationException("cannot send a status update: " + e.getMessage(), e));
+    }
+    if (written == message.length()) {
+      return Future.succeededFuture();
+    }
+    // The send buffer is full: the rest, and all later messages, go in order through Vert.x's queue.
+    closeDirect();
+    return socket.write(message.getBuffer(written, message.length()));
+  }
+
+  private void closeDirect() {
+    if (direct != null) {
+      direct.close();
+      direct = null;
+    }
   }
 
   /** Stops delivering messages (and reading the socket) until {@link #resume()}; nothing is lost. */
@@ -242,8 +279,24 @@ public final class ReplicationConnection {
     busy = false;
   }
 
+  /** Whether status updates currently bypass the event loop (streaming on the native transport). */
+  public boolean writesStatusDirectly() {
+    synchronized (statusLock) {
+      return direct != null;
+    }
+  }
+
+  void streamingStarted() {
+    synchronized (statusLock) {
+      direct = DirectSocketWriter.open(socket, StandbyStatusUpdate.MESSAGE_LENGTH);
+      streaming = true;
+    }
+  }
+
   void replyWithLastStatus() {
-    socket.write(StandbyStatusUpdate.encode(lastWrite, lastFlush, lastApply, PgClock.now(), false));
+    synchronized (statusLock) {
+      writeStatus(StandbyStatusUpdate.encode(lastWrite, lastFlush, lastApply, PgClock.now(), false));
+    }
   }
 
   /** Orderly end. */
@@ -260,6 +313,10 @@ public final class ReplicationConnection {
       return;
     }
     ended = true;
+    streaming = false;
+    synchronized (statusLock) {
+      closeDirect(); // the duplicate descriptor would keep the connection open
+    }
     Phase last = phase;
     phase = Phase.IDLE;
     if (cause == null) {

@@ -11,6 +11,8 @@ final class StandbyStatusUpdate {
 
   static final byte TYPE = 'r';
   static final int LENGTH = 1 + 8 + 8 + 8 + 8 + 1;
+  /** The whole CopyData message: type byte, int32 length, payload. */
+  static final int MESSAGE_LENGTH = 1 + 4 + LENGTH;
 
   static Buffer encode(long write, long flush, long apply, long clock, boolean replyRequested) {
     Buffer payload = Buffer.buffer(LENGTH).appendByte(TYPE).appendLong(write).appendLong(flush)

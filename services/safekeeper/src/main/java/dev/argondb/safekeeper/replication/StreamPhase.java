@@ -20,10 +20,6 @@ final class StreamPhase implements Phase {
     this.started = started;
   }
 
-  boolean copying() {
-    return copying;
-  }
-
   @Override
   public void onMessage(byte type, Buffer body) {
     if (!copying) {
@@ -47,6 +43,7 @@ final class StreamPhase implements Phase {
     switch (type) {
       case CopyBothResponse.TYPE -> {
         copying = true;
+        connection.streamingStarted();
         started.tryComplete();
       }
       case ErrorResponse.TYPE -> refusal = ErrorResponse.parse(body);

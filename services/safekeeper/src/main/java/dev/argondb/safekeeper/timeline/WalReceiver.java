@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Streams one timeline's WAL from the compute it follows (Postgres physical replication, as a
  * standby named after this safekeeper), checks every record as it arrives, hands the bytes to the
  * timeline's group-commit writer and reports the fsynced position right after each fsync: that
- * report is what lets a COMMIT on the compute return. Reconnects with back-off until stopped.
+ * report is what lets a COMMIT on the compute return, so the writer thread sends it the moment its
+ * fsync returns, without waiting for this event loop. Reconnects with back-off until stopped.
  * Runs on the safekeeper verticle's event loop.
  */
 public final class WalReceiver implements ReplicationListener {
@@ -42,7 +43,6 @@ public final class WalReceiver implements ReplicationListener {
   private ReplicationConnection connection;
   private WalRecordDecoder decoder;
   private long received;
-  private long lastAcked;
   private long backoffMillis = 100;
   private boolean paused;
   private boolean stopped;
@@ -68,10 +68,20 @@ public final class WalReceiver implements ReplicationListener {
   public void stop() {
     stopped = true;
     if (connection != null) {
+      detachStatusUpdates();
       connection.close();
       connection = null;
       metrics.computeDisconnected(timeline.key);
     }
+  }
+
+  /** From the next fsync on, the writer thread reports it on {@code current} (any WAL it writes came from there). */
+  private void attachStatusUpdates(ReplicationConnection current) {
+    timeline.writer.onDurableOnWriterThread(flushed -> current.sendStatus(flushed, flushed, flushed, false));
+  }
+
+  private void detachStatusUpdates() {
+    timeline.writer.onDurableOnWriterThread(flushed -> { });
   }
 
   private void connect() {
@@ -99,7 +109,6 @@ public final class WalReceiver implements ReplicationListener {
             timeline.systemId = identity.systemId();
             decoder = WalRecordDecoder.atRecordBoundary(start);
             received = start;
-            lastAcked = 0;
             return conn.startPhysical(WalSource.slotName(safekeeperId), start, this);
           });
         })
@@ -107,9 +116,11 @@ public final class WalReceiver implements ReplicationListener {
           backoffMillis = 100;
           // A standby counts for synchronous replication only once it reported a flush position.
           connection.sendStatus(start, start, start, false);
+          attachStatusUpdates(connection);
           metrics.computeConnected(timeline.key);
-          LOG.info("{} {}: streaming from {}:{} at {} (term {})", safekeeperId, timeline.key, follow.host(),
-              follow.port(), Lsn.format(start), follow.term());
+          LOG.info("{} {}: streaming from {}:{} at {} (term {}), status updates {}", safekeeperId, timeline.key,
+              follow.host(), follow.port(), Lsn.format(start), follow.term(),
+              connection.writesStatusDirectly() ? "straight into the socket" : "through the event loop");
           ReplicationConnection current = connection;
           current.closed().onComplete(reason -> onClosed(current, reason.succeeded() ? reason.result()
               : String.valueOf(reason.cause().getMessage())));
@@ -129,6 +140,7 @@ public final class WalReceiver implements ReplicationListener {
       return;
     }
     metrics.computeDisconnected(timeline.key);
+    detachStatusUpdates();
     connection = null;
     LOG.info("{} {}: replication connection ended: {}", safekeeperId, timeline.key, reason);
     retryLater();
@@ -142,6 +154,7 @@ public final class WalReceiver implements ReplicationListener {
 
   private void closeQuietly() {
     if (connection != null) {
+      detachStatusUpdates();
       connection.close();
       connection = null;
     }
@@ -170,15 +183,12 @@ public final class WalReceiver implements ReplicationListener {
     long recordEnd = decoder.lastRecordEnd();
     ReplicationConnection current = connection;
     timeline.writer.append(walStart, wal).onSuccess(flushed -> {
-      // Acknowledge only what is fsynced: the writer completes this future after its fsync.
+      // The writer thread already reported this fsync to the compute (attachStatusUpdates).
       metrics.lag(timeline.key, Math.max(0, walEnd - flushed));
-      if (current == connection && !stopped && flushed > lastAcked) {
-        lastAcked = flushed;
-        current.sendStatus(received, flushed, flushed, false);
-        if (paused && timeline.writer.unflushedBytes() < MAX_UNFLUSHED_BYTES / 2) {
-          paused = false;
-          current.resume();
-        }
+      if (current == connection && !stopped && paused
+          && timeline.writer.unflushedBytes() < MAX_UNFLUSHED_BYTES / 2) {
+        paused = false;
+        current.resume();
       }
       long boundary = Math.min(recordEnd, flushed);
       if (boundary > timeline.recordFlushLsn) {

@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for one timeline's WAL (the BookKeeper journal pattern). {@link #append} is called
@@ -23,6 +23,9 @@ import java.util.function.LongConsumer;
  * slow disk turns into larger batches instead of a longer queue of fsyncs. The writer thread never
  * waits for the event loop: the next fsync starts while the previous batch's acks are on their way,
  * instead of after two thread hops (worker to event loop to worker) as with one blocking task per batch.
+ * A {@link #onDurableOnWriterThread durable hook} runs on the writer thread right after each fsync,
+ * before the hop to the event loop: the replication status update that releases commits goes out from
+ * there, as pg_receivewal answers from the thread that fsynced.
  *
  * <p>Appends must be contiguous: each starts where the previous one ended. To rewrite WAL (a new
  * term cutting a divergent tail) use {@link #truncateAfter}. After a failed write or fsync the
@@ -38,19 +41,26 @@ public final class WalWriter {
     void onFlushed(long flushLsn);
   }
 
-  private record Pending(long lsn, ByteBuffer data, Promise<Long> promise) {}
+  private static final Logger LOG = LoggerFactory.getLogger(WalWriter.class);
+
+  /** What the event loop hands to the writer thread, in order. */
+  private sealed interface Item permits Pending, StoreTask {}
+
+  private record Pending(long lsn, ByteBuffer data, Promise<Long> promise) implements Item {}
+
+  /** Store work that must not interleave with writes (truncation), run in queue order. */
+  private record StoreTask(Runnable work) implements Item {}
 
   private final Context context;
   private final WalSegmentStore store;
   private final WalSync sync;
-  private final ExecutorService thread;
+  private final WalWriterThread thread;
   /** Handed from the event loop to the writer thread. */
-  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-  /** Whether a drain task is scheduled or running on the writer thread. */
-  private final AtomicBoolean draining = new AtomicBoolean();
+  private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private FlushListener listener = lsn -> { };
   private volatile LongConsumer fsyncLatencyNanos = nanos -> { };
+  private volatile LongConsumer durableHook = lsn -> { };
   // Event-loop state.
   private long endLsn;
   private int unacknowledged;
@@ -71,8 +81,8 @@ public final class WalWriter {
     this.context = context;
     this.store = store;
     this.sync = sync;
-    this.thread = WalWriterThread.create("wal-writer-" + store.directory().tenantId() + "/"
-        + store.directory().timelineId());
+    this.thread = new WalWriterThread("wal-writer-" + store.directory().tenantId() + "/"
+        + store.directory().timelineId(), this::drain, () -> !queue.isEmpty());
     this.endLsn = startLsn;
     this.flushLsn = startLsn;
   }
@@ -85,6 +95,15 @@ public final class WalWriter {
   /** Receives each fsync's duration in nanoseconds, on the writer thread (e.g. a Micrometer timer). */
   public WalWriter fsyncLatencyHook(LongConsumer hook) {
     this.fsyncLatencyNanos = hook;
+    return this;
+  }
+
+  /**
+   * Called with each new flush LSN on the writer thread, right after the fsync and before the batch's
+   * futures complete on the context; must not block. Replaces the previous hook.
+   */
+  public WalWriter onDurableOnWriterThread(LongConsumer hook) {
+    this.durableHook = hook;
     return this;
   }
 
@@ -112,9 +131,7 @@ public final class WalWriter {
     endLsn += data.remaining();
     unacknowledged++;
     queue.add(new Pending(lsn, data, promise));
-    if (draining.compareAndSet(false, true)) {
-      thread.execute(this::drain);
-    }
+    thread.signal();
     return promise.future();
   }
 
@@ -157,7 +174,7 @@ public final class WalWriter {
     }
     Promise<Void> truncated = Promise.promise();
     // On the writer thread: the store is used by one thread at a time, and `broken` belongs to it.
-    thread.execute(() -> {
+    queue.add(new StoreTask(() -> {
       try {
         store.truncateAfter(lsn);
         broken = null;
@@ -170,7 +187,8 @@ public final class WalWriter {
       } catch (Throwable e) {
         context.runOnContext(v -> truncated.fail(e));
       }
-    });
+    }));
+    thread.signal();
     return truncated.future();
   }
 
@@ -207,30 +225,46 @@ public final class WalWriter {
   private void drain() {
     while (true) {
       List<Pending> batch = new ArrayList<>();
-      for (Pending p; (p = queue.poll()) != null; ) {
-        batch.add(p);
+      for (Item item; (item = queue.poll()) != null; ) {
+        if (item instanceof Pending p) {
+          batch.add(p);
+        } else {
+          commit(batch); // what was queued before the task is written before it
+          batch = new ArrayList<>();
+          ((StoreTask) item).work().run();
+        }
       }
       if (batch.isEmpty()) {
-        draining.set(false);
-        // An append may have queued after the poll but seen `draining` still set: take it too.
-        if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
-          return;
-        }
-        continue;
+        return;
       }
-      if (broken != null) {
-        Throwable cause = broken;
-        context.runOnContext(v -> failed(batch, cause));
-        continue;
-      }
-      try {
-        long batchEnd = writeAndSync(batch);
-        context.runOnContext(v -> flushed(batch, batchEnd));
-      } catch (Throwable e) {
-        broken = e;
-        context.runOnContext(v -> failed(batch, e));
-      }
+      commit(batch);
     }
+  }
+
+  /** Writer thread: one batch written and fsynced (or failed), its acknowledgement posted to the context. */
+  private void commit(List<Pending> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (broken != null) {
+      Throwable cause = broken;
+      context.runOnContext(v -> failed(batch, cause));
+      return;
+    }
+    long batchEnd;
+    try {
+      batchEnd = writeAndSync(batch);
+    } catch (Throwable e) {
+      broken = e;
+      context.runOnContext(v -> failed(batch, e));
+      return;
+    }
+    try {
+      durableHook.accept(batchEnd);
+    } catch (RuntimeException e) {
+      LOG.warn("WAL writer's durable hook failed at {}", Lsn.format(batchEnd), e);
+    }
+    context.runOnContext(v -> flushed(batch, batchEnd));
   }
 
   /** Writer thread: writes the batch, fsyncs once, and returns the new flush LSN. */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.argondb.compute.postgres.PgProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -31,7 +32,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The replication client against a real Postgres 17 primary. The server-stop test runs last. */
+/**
+ * The replication client against a real Postgres 17 primary. The server-stop test runs last. Vert.x runs
+ * on the native transport, as in the product, so status updates take the direct path while streaming
+ * (the safekeeper tests on the default transport cover the path through Vert.x).
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationClientTest {
   private static Vertx vertx;
@@ -42,7 +47,8 @@ class ReplicationClientTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    assertTrue(vertx.isNativeTransportEnabled(), "native transport: " + vertx.unavailableNativeTransportCause());
     pg = ReplicationPostgres.start();
     segmentSize = Long.parseLong(pg.queryString("SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"));
     earlyLsn = pg.queryLsn("SELECT pg_current_wal_lsn()");
@@ -167,8 +173,44 @@ class ReplicationClientTest {
     }
   }
 
+  /**
+   * A status update sent from a thread that is not the event loop goes straight into the socket and
+   * reaches the walsender; closing the connection still ends the walsender (the duplicated descriptor is
+   * closed with it, or the server would keep a half-dead standby).
+   */
   @Test
   @Order(5)
+  void statusFromAnotherThreadGoesStraightIntoTheSocketAndCloseEndsTheWalsender() throws Exception {
+    long descriptorsBefore = openDescriptors();
+    ReplicationConnection conn = await(ReplicationClient.connect(vertx, pg.options("sk_direct",
+        ReplicationPostgres.REPLICATOR_PASSWORD)));
+    long start = await(conn.identifySystem()).xlogPos();
+    await(conn.startPhysical(null, start, new WalCollector()));
+    assertTrue(conn.writesStatusDirectly(), "native transport: status updates should bypass the event loop");
+    CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+      assertFalse(Thread.currentThread().getName().startsWith("vert.x-eventloop"));
+      conn.sendStatus(start, start, start, false).await();
+    });
+    sent.get(10, TimeUnit.SECONDS);
+    awaitQuery("SELECT flush_lsn::text FROM pg_stat_replication WHERE application_name = 'sk_direct'",
+        Lsns.format(start));
+    await(conn.close());
+    assertFalse(conn.writesStatusDirectly());
+    awaitQuery("SELECT count(*) FROM pg_stat_replication WHERE application_name = 'sk_direct'", "0");
+    // Both descriptors of the socket (Netty's and the duplicate) are closed again.
+    awaitTrue(() -> openDescriptors() <= descriptorsBefore);
+  }
+
+  private static long openDescriptors() {
+    try (java.util.stream.Stream<java.nio.file.Path> fds = Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  @Order(6)
   void pauseAndResumeLoseNoBytes() throws Exception {
     ReplicationConnection conn = await(ReplicationClient.connect(vertx, pg.options("sk1", ReplicationPostgres.REPLICATOR_PASSWORD)));
     AtomicBoolean paused = new AtomicBoolean();
@@ -210,7 +252,7 @@ class ReplicationClientTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void startingAtRemovedWalEndsWithAClearError() throws Exception {
     String earlySegment = WalFiles.segmentName(1, earlyLsn, segmentSize);
     for (int i = 0; i < 3 && Files.exists(pg.walDir().resolve(earlySegment)); i++) {
@@ -230,7 +272,7 @@ class ReplicationClientTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void terminatedWalsenderFailsClosedWithTheServersError() throws Exception {
     ReplicationConnection conn = await(ReplicationClient.connect(vertx, pg.options("sk_term", ReplicationPostgres.REPLICATOR_PASSWORD)));
     await(conn.startPhysical(null, await(conn.identifySystem()).xlogPos(), new WalCollector()));
@@ -241,7 +283,7 @@ class ReplicationClientTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void serverStopMidStreamCompletesClosed() throws Exception {
     ReplicationConnection conn = await(ReplicationClient.connect(vertx, pg.options("sk1", ReplicationPostgres.REPLICATOR_PASSWORD)));
     WalCollector wal = new WalCollector() {

@@ -91,6 +91,33 @@ class WalWriterTest {
     }
   }
 
+  /** The hook that sends the replication status update: on the writer thread, only after the fsync. */
+  @Test
+  void durableHookRunsOnTheWriterThreadRightAfterTheFsync(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    try (WalSegmentStore store = store()) {
+      BlockingSync sync = new BlockingSync(store::sync);
+      List<String> hookCalls = new CopyOnWriteArrayList<>();
+      CompletableFuture<Long> durable = new CompletableFuture<>();
+      WalWriter writer = on(context, () -> new WalWriter(context, store, START, sync)
+          .onDurableOnWriterThread(lsn -> {
+            hookCalls.add(Thread.currentThread().getName() + " after " + sync.completed() + " fsync(s)");
+            durable.complete(lsn);
+          }));
+      byte[] data = chunk(7, 300);
+      Future<Long> ack = on(context, () -> writer.append(START, Buffer.buffer(data)));
+      sync.awaitEntered();
+      Thread.sleep(50);
+      assertTrue(hookCalls.isEmpty(), "hook ran before the fsync returned: " + hookCalls);
+      sync.release();
+      assertEquals(START + data.length, durable.get(10, TimeUnit.SECONDS));
+      assertEquals(START + data.length, ack.await(10, TimeUnit.SECONDS));
+      assertEquals(1, hookCalls.size(), hookCalls.toString());
+      assertTrue(hookCalls.get(0).startsWith("wal-writer-") && hookCalls.get(0).endsWith("after 1 fsync(s)"),
+          hookCalls.get(0));
+    }
+  }
+
   @Test
   void rejectsGapsAndOverlaps(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
