@@ -198,14 +198,15 @@ public final class WalWriter {
    */
   public Future<Integer> deleteSegmentsBelow(long lsn) {
     Promise<Integer> deleted = Promise.promise();
-    thread.execute(() -> {
+    queue.add(new StoreTask(() -> {
       try {
         int n = store.deleteSegmentsBelow(lsn);
         context.runOnContext(v -> deleted.complete(n));
       } catch (Throwable e) {
         context.runOnContext(v -> deleted.fail(e));
       }
-    });
+    }));
+    thread.signal();
     return deleted.future();
   }
 
