@@ -5,7 +5,7 @@ import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.EndpointAddress;
 import dev.argondb.bus.RoleVerifier;
 import dev.argondb.bus.RoleVerifierLookup;
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import dev.argondb.bus.WakeEndpoint;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

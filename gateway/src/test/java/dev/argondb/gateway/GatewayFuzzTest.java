@@ -3,7 +3,7 @@ package dev.argondb.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import dev.argondb.gateway.protocol.StartupMessage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

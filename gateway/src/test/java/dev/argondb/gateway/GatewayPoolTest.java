@@ -12,7 +12,7 @@ import dev.argondb.bus.ComputeState;
 import dev.argondb.bus.ComputeStateChanged;
 import dev.argondb.bus.PooledBackends;
 import dev.argondb.bus.RoleChanged;
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import dev.argondb.gateway.protocol.StartupMessage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -8,7 +8,7 @@ import dev.argondb.bus.WakeEndpoint;
 import dev.argondb.cli.StackProcess;
 import dev.argondb.cli.stack.ClusterSettings;
 import dev.argondb.cli.stack.ClusterVertx;
-import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.pgruntime.FreePorts;
 import dev.argondb.observability.ProcessMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

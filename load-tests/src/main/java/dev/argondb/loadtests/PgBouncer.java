@@ -1,7 +1,7 @@
 package dev.argondb.loadtests;
 
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.postgres.PgUser;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.PgUser;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;

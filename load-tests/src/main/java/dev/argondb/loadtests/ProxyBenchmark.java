@@ -5,7 +5,7 @@ import dev.argondb.cli.ArgonHome;
 import dev.argondb.cli.LocalStackSettings;
 import dev.argondb.cli.stack.ControlPlaneDatabase;
 import dev.argondb.cli.stack.LocalStack;
-import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.pgruntime.FreePorts;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.argondb.cli.stack.LocalStack;
 import dev.argondb.cli.testing.TestLocalStack;
 import dev.argondb.cli.testing.ConsoleCapture;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;

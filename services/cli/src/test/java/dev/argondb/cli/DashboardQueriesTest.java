@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.argondb.cli.stack.ControlPlaneDatabase;
 import dev.argondb.cli.stack.LocalStack;
 import dev.argondb.cli.testing.PrometheusServer;
-import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.pgruntime.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

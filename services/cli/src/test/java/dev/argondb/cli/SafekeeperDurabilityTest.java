@@ -14,7 +14,7 @@ import dev.argondb.bus.TermStart;
 import dev.argondb.bus.TimelineState;
 import dev.argondb.cli.stack.LocalStack;
 import dev.argondb.cli.testing.TestLocalStack;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.argondb.cli.stack.ControlPlaneDatabase;
 import dev.argondb.cli.testing.ServiceJvm;
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.postgres.OrphanedPostmaster;
-import dev.argondb.compute.postgres.PgProcess;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.OrphanedPostmaster;
+import dev.argondb.pgruntime.PgProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.argondb.cli;
 
-import dev.argondb.compute.postgres.FreePorts;
+import dev.argondb.pgruntime.FreePorts;
 import java.util.List;
 
 /** Local stack settings on free ports, so tests never collide with each other or with a running stack. */

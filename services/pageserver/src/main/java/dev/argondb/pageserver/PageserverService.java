@@ -1,7 +1,7 @@
 package dev.argondb.pageserver;
 
 import dev.argondb.bus.BusCodecs;
-import dev.argondb.compute.postgres.PgBinaries;
+import dev.argondb.pgruntime.PgBinaries;
 import dev.argondb.pageserver.basebackup.BasebackupPlanner;
 import dev.argondb.pageserver.basebackup.BasebackupService;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;

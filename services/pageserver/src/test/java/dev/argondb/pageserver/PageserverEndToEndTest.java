@@ -21,7 +21,7 @@ import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.bus.TermStart;
 import dev.argondb.bus.TimelineState;
 import dev.argondb.bus.WalSource;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.compute.basebackup.BasebackupClient;
 import dev.argondb.pageserver.index.CheckpointEntry;
 import dev.argondb.pageserver.index.CommitEntry;

@@ -20,7 +20,7 @@ import dev.argondb.bus.TermStart;
 import dev.argondb.bus.TimelineState;
 import dev.argondb.bus.WalSource;
 import dev.argondb.compute.basebackup.BasebackupClient;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.remote.RemoteIndex;
 import dev.argondb.pageserver.remote.RemoteKeys;
 import dev.argondb.pageserver.remote.RemoteMetrics;

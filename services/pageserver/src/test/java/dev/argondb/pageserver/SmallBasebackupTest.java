@@ -10,7 +10,7 @@ import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.bus.grpc.BasebackupRequest;
 import dev.argondb.bus.grpc.PageserverGrpcClient;
 import dev.argondb.compute.basebackup.BasebackupClient;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pgformat.ControlFile;
 import dev.argondb.pgformat.DbState;
 import dev.argondb.pgformat.Lsn;

@@ -1,9 +1,9 @@
 package dev.argondb.pageserver;
 
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgProcess;
-import dev.argondb.compute.postgres.PgServer;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgProcess;
+import dev.argondb.pgruntime.PgServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

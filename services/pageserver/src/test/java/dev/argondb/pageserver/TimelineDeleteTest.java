@@ -14,7 +14,7 @@ import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.compute.basebackup.BasebackupClient;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.compute.postgres.PgProcess;
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.PgProcess;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

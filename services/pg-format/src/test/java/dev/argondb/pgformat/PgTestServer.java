@@ -1,10 +1,10 @@
 package dev.argondb.pgformat;
 
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgProcess;
-import dev.argondb.compute.postgres.PgServer;
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgProcess;
+import dev.argondb.pgruntime.PgServer;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

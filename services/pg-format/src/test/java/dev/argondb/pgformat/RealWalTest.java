@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.argondb.cli.stack;
 
 import dev.argondb.cli.ArgonHome;
 import dev.argondb.cli.LocalStackSettings;
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgProcess;
-import dev.argondb.compute.postgres.PgServer;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgProcess;
+import dev.argondb.pgruntime.PgServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.argondb.cli.LocalStackSettings;
 import dev.argondb.cli.roles.ServiceRoles;
 import dev.argondb.compute.ComputeConfig;
 import dev.argondb.compute.ComputeService;
-import dev.argondb.compute.postgres.PgProcess;
+import dev.argondb.pgruntime.PgProcess;
 import dev.argondb.controlplane.ControlPlaneConfig;
 import dev.argondb.gateway.GatewayConfig;
 import dev.argondb.observability.ProcessMetrics;

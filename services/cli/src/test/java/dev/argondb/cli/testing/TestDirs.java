@@ -1,6 +1,6 @@
 package dev.argondb.cli.testing;
 
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -13,10 +13,10 @@ import dev.argondb.bus.WalSource;
 import dev.argondb.bus.SyncComputeRoles;
 import dev.argondb.bus.ComputeRolesSynced;
 import dev.argondb.compute.ComputeConfig;
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgProcess;
-import dev.argondb.compute.postgres.PgServer;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgProcess;
+import dev.argondb.pgruntime.PgServer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -95,7 +95,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     List<String> stopped = new ArrayList<>();
     for (String endpointId : ComputeDirectory.endpointIds(config.dataRoot())) {
       Path dataDir = new ComputeDirectory(config.dataRoot(), endpointId).dataDir();
-      var orphan = dev.argondb.compute.postgres.OrphanedPostmaster.in(dataDir);
+      var orphan = dev.argondb.pgruntime.OrphanedPostmaster.in(dataDir);
       if (orphan.isPresent()) {
         LOG.warn("Stopping orphaned Postgres (pid {}) of endpoint {}", orphan.get().pid(), endpointId);
         orphan.get().stop(Duration.ofMillis(config.stopTimeoutMillis()));
@@ -358,7 +358,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     Path dir = compute.socketDir;
     compute.socketDir = null;
     if (dir != null) {
-      dev.argondb.compute.postgres.PgFiles.deleteRecursively(dir);
+      dev.argondb.pgruntime.PgFiles.deleteRecursively(dir);
     }
   }
 

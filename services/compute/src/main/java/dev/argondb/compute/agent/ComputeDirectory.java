@@ -1,7 +1,7 @@
 package dev.argondb.compute.agent;
 
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgServer;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ final class ComputeDirectory {
 
   /** Removes the data directory (before a basebackup replaces it). Blocking. */
   void clear() throws IOException {
-    dev.argondb.compute.postgres.PgFiles.deleteRecursively(dataDir());
+    dev.argondb.pgruntime.PgFiles.deleteRecursively(dataDir());
     Files.deleteIfExists(root.resolve("term"));
     Files.createDirectories(root);
   }

@@ -4,7 +4,7 @@ import dev.argondb.bus.BasebackupSource;
 import dev.argondb.bus.StartCompute;
 import dev.argondb.bus.WalSource;
 import dev.argondb.compute.basebackup.BasebackupClient;
-import dev.argondb.compute.postgres.PgBinaries;
+import dev.argondb.pgruntime.PgBinaries;
 import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.pgformat.ControlFile;
 import dev.argondb.pgformat.DbState;

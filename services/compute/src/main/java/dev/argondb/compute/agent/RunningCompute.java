@@ -1,7 +1,7 @@
 package dev.argondb.compute.agent;
 
 import dev.argondb.bus.ComputeState;
-import dev.argondb.compute.postgres.PgProcess;
+import dev.argondb.pgruntime.PgProcess;
 
 /**
  * What the agent knows about one endpoint's compute. Changed only on the agent's event loop; the

@@ -3,7 +3,7 @@ package dev.argondb.compute.basebackup;
 import dev.argondb.bus.grpc.BasebackupRequest;
 import dev.argondb.bus.grpc.PageserverGrpcClient;
 import dev.argondb.bus.grpc.TarChunk;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

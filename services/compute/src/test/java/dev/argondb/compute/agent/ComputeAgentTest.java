@@ -16,7 +16,7 @@ import dev.argondb.bus.StartCompute;
 import dev.argondb.bus.StopCompute;
 import dev.argondb.compute.ComputeConfig;
 import dev.argondb.compute.ComputeService;
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

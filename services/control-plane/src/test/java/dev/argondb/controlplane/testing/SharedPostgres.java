@@ -1,6 +1,6 @@
 package dev.argondb.controlplane.testing;
 
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;

@@ -6,7 +6,7 @@ import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverRef;
 import dev.argondb.bus.PageserverTimelineInfo;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.controlplane.ControlPlaneConfig;
 import dev.argondb.pageserver.PageserverConfig;
 import dev.argondb.pageserver.PageserverService;

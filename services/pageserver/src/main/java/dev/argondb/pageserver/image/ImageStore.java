@@ -1,6 +1,6 @@
 package dev.argondb.pageserver.image;
 
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.timeline.AtomicFiles;
 import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.pgformat.ControlFile;

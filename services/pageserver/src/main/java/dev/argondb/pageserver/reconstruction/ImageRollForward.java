@@ -1,7 +1,7 @@
 package dev.argondb.pageserver.reconstruction;
 
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.image.DataDirFiles;
 import dev.argondb.pageserver.image.DeltaImageWriter;
 import dev.argondb.pageserver.image.Image;

@@ -1,8 +1,8 @@
 package dev.argondb.pageserver.reconstruction;
 
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgUser;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgUser;
 import dev.argondb.pgformat.Lsn;
 import java.io.IOException;
 import java.nio.file.Files;

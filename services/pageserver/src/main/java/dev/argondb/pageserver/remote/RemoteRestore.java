@@ -1,7 +1,7 @@
 package dev.argondb.pageserver.remote;
 
 import dev.argondb.bus.SafekeeperRef;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.index.WalIndex;
 import dev.argondb.pageserver.index.WalIndexer;
 import dev.argondb.pageserver.timeline.AtomicFiles;

@@ -53,7 +53,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
     LOG.info("Uploading layers to {} every {} ms", storage.describe(), passMillis);
     // Copies staged by a pageserver that stopped mid-upload are of no use now.
     return vertx.executeBlocking(() -> {
-      dev.argondb.compute.postgres.PgFiles.deleteRecursively(staging);
+      dev.argondb.pgruntime.PgFiles.deleteRecursively(staging);
       return null;
     }, false).onSuccess(cleaned -> timer = vertx.setPeriodic(passMillis, id -> passAll()));
   }

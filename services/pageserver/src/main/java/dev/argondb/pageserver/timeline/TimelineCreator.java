@@ -1,9 +1,9 @@
 package dev.argondb.pageserver.timeline;
 
 import dev.argondb.bus.PageserverCreateTimeline;
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgFiles;
-import dev.argondb.compute.postgres.PgServer;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.pgruntime.PgServer;
 import dev.argondb.pageserver.PageserverException;
 import dev.argondb.pageserver.image.Image;
 import dev.argondb.pageserver.image.ImageStore;

@@ -1,7 +1,7 @@
 package dev.argondb.pageserver.timeline;
 
 import dev.argondb.bus.PageserverTimelineInfo;
-import dev.argondb.compute.postgres.PgFiles;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.PageserverException;
 import java.io.IOException;
 import java.nio.file.Files;

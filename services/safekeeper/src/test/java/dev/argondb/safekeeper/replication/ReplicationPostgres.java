@@ -1,9 +1,9 @@
 package dev.argondb.safekeeper.replication;
 
-import dev.argondb.compute.postgres.FreePorts;
-import dev.argondb.compute.postgres.PgBinaries;
-import dev.argondb.compute.postgres.PgProcess;
-import dev.argondb.compute.postgres.PgServer;
+import dev.argondb.pgruntime.FreePorts;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgProcess;
+import dev.argondb.pgruntime.PgServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

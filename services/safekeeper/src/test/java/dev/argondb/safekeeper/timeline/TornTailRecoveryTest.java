@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.argondb.bus.TermStart;
-import dev.argondb.compute.testing.TestPostgres;
+import dev.argondb.pgruntime.testing.TestPostgres;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalRecordDecoder;
 import dev.argondb.pgformat.WalSegments;

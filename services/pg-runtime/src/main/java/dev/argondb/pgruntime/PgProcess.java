@@ -1,4 +1,4 @@
-package dev.argondb.compute.postgres;
+package dev.argondb.pgruntime;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.argondb.compute.postgres;
+package dev.argondb.pgruntime;
 
 import com.sun.security.auth.module.UnixSystem;
 import java.util.ArrayList;
