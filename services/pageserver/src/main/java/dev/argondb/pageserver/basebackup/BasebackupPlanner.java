@@ -11,7 +11,6 @@ import dev.argondb.pgformat.DbState;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -113,24 +112,10 @@ public final class BasebackupPlanner {
   }
 
   private static TarEntrySource imageFile(ImageChain chain, ImageManifest.Entry file) {
-    return new TarEntrySource() {
-      public String name() {
-        return file.path();
+    return new TarEntrySource(file.path(), false, file.size(), (offset, target) -> {
+      try (ImageChain.Reader reader = chain.reader()) {
+        reader.read(file.path(), offset, target);
       }
-
-      public boolean isDirectory() {
-        return false;
-      }
-
-      public long size() {
-        return file.size();
-      }
-
-      public void read(long offset, ByteBuffer target) throws IOException {
-        try (ImageChain.Reader reader = chain.reader()) {
-          reader.read(file.path(), offset, target);
-        }
-      }
-    };
+    });
   }
 }

@@ -13,73 +13,19 @@ final class TarEntries {
   private TarEntries() {}
 
   static TarEntrySource directory(String name) {
-    return new TarEntrySource() {
-      public String name() {
-        return name;
-      }
-
-      public boolean isDirectory() {
-        return true;
-      }
-
-      public long size() {
-        return 0;
-      }
-
-      public void read(long offset, ByteBuffer target) {
-        throw new IllegalStateException("a directory has no bytes");
-      }
-    };
+    return new TarEntrySource(name, true, 0, (offset, target) -> {
+      throw new IllegalStateException("a directory has no bytes");
+    });
   }
 
   /** A file of an image (immutable, so its size stays as listed). */
   static TarEntrySource file(String name, Path file, long size) {
-    return new TarEntrySource() {
-      public String name() {
-        return name;
-      }
-
-      public boolean isDirectory() {
-        return false;
-      }
-
-      public long size() {
-        return size;
-      }
-
-      public void read(long offset, ByteBuffer target) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-          long pos = offset;
-          while (target.hasRemaining()) {
-            int got = ch.read(target, pos);
-            if (got < 0) {
-              throw new IOException(file + " shrank while being sent");
-            }
-            pos += got;
-          }
-        }
-      }
-    };
+    return new TarEntrySource(name, false, size, (offset, target) -> readFully(file, offset, target));
   }
 
   static TarEntrySource bytes(String name, byte[] content) {
-    return new TarEntrySource() {
-      public String name() {
-        return name;
-      }
-
-      public boolean isDirectory() {
-        return false;
-      }
-
-      public long size() {
-        return content.length;
-      }
-
-      public void read(long offset, ByteBuffer target) {
-        target.put(content, (int) offset, target.remaining());
-      }
-    };
+    return new TarEntrySource(name, false, content.length,
+        (offset, target) -> target.put(content, (int) offset, target.remaining()));
   }
 
   /**
@@ -90,24 +36,21 @@ final class TarEntries {
     if (size < 0 || size > WalSegments.SEGMENT_SIZE) {
       throw new IllegalArgumentException("a WAL segment entry of " + size + " bytes");
     }
-    String name = "pg_wal/" + WalSegments.fileName(segNo);
     long start = WalSegments.segmentStart(segNo);
-    return new TarEntrySource() {
-      public String name() {
-        return name;
-      }
+    return new TarEntrySource("pg_wal/" + WalSegments.fileName(segNo), false, size,
+        (offset, target) -> wal.read(start + offset, target));
+  }
 
-      public boolean isDirectory() {
-        return false;
+  private static void readFully(Path file, long offset, ByteBuffer target) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long pos = offset;
+      while (target.hasRemaining()) {
+        int got = ch.read(target, pos);
+        if (got < 0) {
+          throw new IOException(file + " shrank while being sent");
+        }
+        pos += got;
       }
-
-      public long size() {
-        return size;
-      }
-
-      public void read(long offset, ByteBuffer target) throws IOException {
-        wal.read(start + offset, target);
-      }
-    };
+    }
   }
 }

@@ -3,14 +3,19 @@ package dev.argondb.pageserver.basebackup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** One entry of a basebackup tar: its path, size and bytes (read piecewise, so no file is held in memory). */
-interface TarEntrySource {
-  String name();
+/**
+ * One entry of a basebackup tar: its path, size and bytes, read piecewise by {@code bytes} so no file is held in
+ * memory. {@link TarEntries} makes the kinds there are.
+ */
+record TarEntrySource(String name, boolean isDirectory, long size, Bytes bytes) {
 
-  boolean isDirectory();
+  /** Fills {@code target} (position to limit) with the entry's bytes at {@code offset}. */
+  @FunctionalInterface
+  interface Bytes {
+    void read(long offset, ByteBuffer target) throws IOException;
+  }
 
-  long size();
-
-  /** Fills {@code target} (position to limit) with the bytes at {@code offset}. */
-  void read(long offset, ByteBuffer target) throws IOException;
+  void read(long offset, ByteBuffer target) throws IOException {
+    bytes.read(offset, target);
+  }
 }
