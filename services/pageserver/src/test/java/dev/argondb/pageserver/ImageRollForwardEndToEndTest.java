@@ -6,19 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.bus.Bus;
 import dev.argondb.bus.BusAddresses;
-import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverFollowTimeline;
-import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverTimelineInfo;
-import dev.argondb.bus.PrepareTerm;
 import dev.argondb.bus.SafekeeperRef;
-import dev.argondb.bus.TermStart;
-import dev.argondb.bus.TimelineState;
-import dev.argondb.bus.WalSource;
-import dev.argondb.compute.basebackup.BasebackupClient;
 import dev.argondb.pgruntime.PgBinaries;
 import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.basebackup.BasebackupPlanner;
@@ -34,8 +26,6 @@ import dev.argondb.safekeeper.SafekeeperService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,37 +50,31 @@ import org.slf4j.LoggerFactory;
  */
 class ImageRollForwardEndToEndTest {
   private static final Logger LOG = LoggerFactory.getLogger(ImageRollForwardEndToEndTest.class);
-  private static final String TENANT = "0123456789abcdef0123456789abcdef";
-  private static final String MAIN = "11111111111111111111111111111111";
+  private static final String TENANT = StorageBench.TENANT;
+  private static final String MAIN = StorageBench.MAIN;
   private static final String LATEST_BRANCH = "22222222222222222222222222222222";
   private static final String BETWEEN_BRANCH = "33333333333333333333333333333333";
-  private static final String REPLICATION_USER = "argon_replication";
-  private static final String REPLICATION_PASSWORD = "replication-password";
-  private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
+  private static final List<String> SAFEKEEPERS = StorageBench.SAFEKEEPERS;
   private static final List<String> TABLES = List.of("t", "shrinkme", "truncme");
   private static final long TIMEOUT = 60_000;
   private static final long ONE_MB = 1 << 20;
 
   private Vertx vertx;
   private Path root;
-  private final List<TestCompute> computes = new ArrayList<>();
   private PageserverService.Handle pageserver;
   private PrometheusMeterRegistry registry;
-  private BasebackupClient basebackups;
-  private int computeDirs;
+  private StorageBench bench;
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
     root = Files.createTempDirectory("argon-roll-forward-");
-    basebackups = new BasebackupClient(vertx, GrpcClient.client(vertx));
+    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (TestCompute compute : computes) {
-      compute.close();
-    }
+    bench.closeComputes();
     vertx.close().await();
     PgFiles.deleteRecursively(root);
   }
@@ -125,14 +109,14 @@ class ImageRollForwardEndToEndTest {
     Map<String, String> atBetween = checksums(primary);
     primary.execute("INSERT INTO t SELECT g, 'c' || g, g % 97 FROM generate_series(20101, 20200) g");
     Map<String, String> atEnd = checksums(primary);
-    awaitIngested(MAIN, currentLsn(primary));
+    bench.awaitIngested(MAIN, currentLsn(primary));
 
     // A run that fails leaves nothing behind; the next one succeeds.
     Timeline timeline = pageserver.timelines().get(TENANT, MAIN);
     ImageRollForward failing = new ImageRollForward(failingPostgres(), ONE_MB, new RedoMetrics(registry));
     IOException failure = assertThrows(IOException.class, () -> failing.runIfDue(timeline));
     assertTrue(failure.getMessage().contains("simulated redo failure"), failure.getMessage());
-    assertEquals(List.of(info(MAIN).startLsn()), info(MAIN).imageLsns());
+    assertEquals(List.of(bench.info(MAIN).startLsn()), bench.info(MAIN).imageLsns());
     try (var imageDirs = Files.list(timeline.dir().resolve("images"))) {
       assertEquals(1, imageDirs.count(), "no directory of the failed image is left");
     }
@@ -144,7 +128,7 @@ class ImageRollForwardEndToEndTest {
     assertTrue(Lsn.compare(first.checkpointLsn(), between) < 0 && Lsn.compare(between, first.lsn()) < 0,
         "the branch point " + Lsn.format(between) + " lies between the image's checkpoint "
             + Lsn.format(first.checkpointLsn()) + " and its LSN " + Lsn.format(first.lsn()));
-    assertEquals(List.of(info(MAIN).startLsn(), first.lsn()), info(MAIN).imageLsns());
+    assertEquals(List.of(bench.info(MAIN).startLsn(), first.lsn()), bench.info(MAIN).imageLsns());
     assertTrue(pageserver.reconstruction().checkNow().await().isEmpty(), "not due again without new WAL");
 
     // The newest state through the new image: same data, sound indexes, the dropped table gone.
@@ -168,7 +152,7 @@ class ImageRollForwardEndToEndTest {
     primary.execute("CHECKPOINT");
     primary.execute("SELECT pg_logical_emit_message(false, 'pad', repeat('x', 1500000))");
     Map<String, String> atSecond = checksums(primary);
-    awaitIngested(MAIN, currentLsn(primary));
+    bench.awaitIngested(MAIN, currentLsn(primary));
     Image second = pageserver.reconstruction().checkNow().await().get(0);
     long secondBytes = ImageStore.bytesOnDisk(second);
     LOG.info("Sizes: second delta {} KB of a {} KB data directory", secondBytes / 1024,
@@ -179,16 +163,16 @@ class ImageRollForwardEndToEndTest {
     // Across a pageserver restart the chain is read back from disk.
     pageserver.undeploy(vertx).await();
     pageserver = deployPageserver(config);
-    assertEquals(List.of(info(MAIN).startLsn(), first.lsn(), second.lsn()), info(MAIN).imageLsns());
+    assertEquals(List.of(bench.info(MAIN).startLsn(), first.lsn(), second.lsn()), bench.info(MAIN).imageLsns());
     assertSameDataAndSoundIndexes(MAIN, 0, atSecond);
 
     // Branches read through their ancestor's images: at or past an image its delta chain, below it an older one.
-    long ingested = info(MAIN).lastRecordLsn();
-    request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, LATEST_BRANCH, MAIN,
+    long ingested = bench.info(MAIN).lastRecordLsn();
+    bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, LATEST_BRANCH, MAIN,
         ingested), PageserverTimelineInfo.class);
     assertEquals(second.lsn(), planner().plan(TENANT, LATEST_BRANCH, 0).image().lsn());
     assertSameDataAndSoundIndexes(LATEST_BRANCH, 0, atSecond);
-    request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BETWEEN_BRANCH, MAIN,
+    bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BETWEEN_BRANCH, MAIN,
         between), PageserverTimelineInfo.class);
     assertTrue(Lsn.compare(planner().plan(TENANT, BETWEEN_BRANCH, 0).image().lsn(), first.lsn()) < 0);
     assertSameDataAndSoundIndexes(BETWEEN_BRANCH, 0, atBetween);
@@ -204,9 +188,9 @@ class ImageRollForwardEndToEndTest {
     primary.execute("INSERT INTO t VALUES (0, 'after the checkpoint')");
     Map<String, String> expected = checksums(primary, List.of("t"));
     long end = currentLsn(primary);
-    awaitIngested(MAIN, end);
+    bench.awaitIngested(MAIN, end);
     long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (info(MAIN).imageLsns().size() < 2) {
+    while (bench.info(MAIN).imageLsns().size() < 2) {
       assertTrue(System.currentTimeMillis() < deadline, "the verticle makes a second image");
       Thread.sleep(100);
     }
@@ -244,11 +228,11 @@ class ImageRollForwardEndToEndTest {
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await().ref());
     }
     pageserver = deployPageserver(config);
-    PageserverTimelineInfo main = request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+    PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD), PageserverTimelineInfo.class);
-    TestCompute primary = startCompute(MAIN, 0);
-    streamToSafekeepers(primary, main.startLsn(), safekeepers);
-    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+    TestCompute primary = bench.startCompute(MAIN, 0);
+    bench.streamToSafekeepers(primary, main.startLsn(), safekeepers);
+    bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
         PageserverTimelineInfo.class);
     return primary;
   }
@@ -268,7 +252,7 @@ class ImageRollForwardEndToEndTest {
 
   /** A compute from a basebackup at {@code lsn}: every table's checksum as expected, amcheck passes on every btree. */
   private void assertSameDataAndSoundIndexes(String timeline, long lsn, Map<String, String> expected) throws Exception {
-    TestCompute compute = startCompute(timeline, lsn);
+    TestCompute compute = bench.startCompute(timeline, lsn);
     try {
       assertEquals(expected, checksums(compute), "data at " + (lsn == 0 ? "the end" : Lsn.format(lsn)));
       assertNull(compute.queryString("SELECT to_regclass('dropme')::text"), "the dropped table stays dropped");
@@ -283,18 +267,16 @@ class ImageRollForwardEndToEndTest {
         assertTrue(checked > 100, "bt_index_check(heapallindexed) passed on " + checked + " btree indexes");
       }
     } finally {
-      compute.close();
-      computes.remove(compute);
+      bench.stop(compute);
     }
   }
 
   private Map<String, String> checksumsOf(String timeline, long lsn, List<String> tables) throws Exception {
-    TestCompute compute = startCompute(timeline, lsn);
+    TestCompute compute = bench.startCompute(timeline, lsn);
     try {
       return checksums(compute, tables);
     } finally {
-      compute.close();
-      computes.remove(compute);
+      bench.stop(compute);
     }
   }
 
@@ -315,54 +297,4 @@ class ImageRollForwardEndToEndTest {
     return Lsn.parse(compute.queryString("SELECT pg_current_wal_insert_lsn()::text"));
   }
 
-  private TestCompute startCompute(String timeline, long lsn) throws Exception {
-    Path dataDir = root.resolve("computes").resolve("c" + (++computeDirs)).resolve("pgdata");
-    basebackups.fetch(SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT, timeline, lsn,
-        dataDir).await();
-    TestCompute compute = TestCompute.start(dataDir, Map.of());
-    computes.add(compute);
-    return compute;
-  }
-
-  /** What the compute agent and the control plane do for a compute with safekeepers (as PageserverEndToEndTest). */
-  private void streamToSafekeepers(TestCompute compute, long start, List<SafekeeperRef> safekeepers) throws Exception {
-    StringBuilder setup = new StringBuilder("CREATE ROLE " + REPLICATION_USER + " WITH LOGIN REPLICATION PASSWORD '"
-        + REPLICATION_PASSWORD + "';");
-    for (String id : SAFEKEEPERS) {
-      setup.append("SELECT pg_create_physical_replication_slot('").append(WalSource.slotName(id)).append("', true);");
-    }
-    compute.execute(setup.toString());
-    List<TermStart> history = List.of(new TermStart(1, start));
-    for (SafekeeperRef sk : safekeepers) {
-      request(BusAddresses.safekeeperPrepareTerm(sk.id()), new PrepareTerm(TENANT, MAIN, 1, history, start, start, null),
-          TimelineState.class);
-      request(BusAddresses.safekeeperFollow(sk.id()), new FollowCompute(TENANT, MAIN, 1, history, start, null,
-          "127.0.0.1", compute.port(), REPLICATION_USER, REPLICATION_PASSWORD), TimelineState.class);
-    }
-    compute.execute("ALTER SYSTEM SET synchronous_standby_names = 'ANY 2 (sk1, sk2, sk3)'");
-    compute.execute("SELECT pg_reload_conf()");
-    long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (Integer.parseInt(compute.queryString(
-        "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) < 2) {
-      assertTrue(System.currentTimeMillis() < deadline, "safekeepers stream from the compute");
-      Thread.sleep(50);
-    }
-  }
-
-  private void awaitIngested(String timeline, long lsn) throws Exception {
-    long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (Lsn.compare(info(timeline).lastRecordLsn(), lsn) < 0) {
-      assertTrue(System.currentTimeMillis() < deadline, "the pageserver ingests up to " + Lsn.format(lsn));
-      Thread.sleep(20);
-    }
-  }
-
-  private PageserverTimelineInfo info(String timeline) {
-    return request(BusAddresses.PAGESERVER_TIMELINE_INFO, new PageserverGetTimeline(TENANT, timeline),
-        PageserverTimelineInfo.class);
-  }
-
-  private <R> R request(String address, Object message, Class<R> replyType) {
-    return Bus.request(vertx.eventBus(), address, message, replyType, TIMEOUT).await();
-  }
 }

@@ -5,24 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.bus.Bus;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
-import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverFollowTimeline;
-import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverLsnAtTime;
 import dev.argondb.bus.PageserverLsnForTime;
 import dev.argondb.bus.PageserverTimelineInfo;
-import dev.argondb.bus.PrepareTerm;
 import dev.argondb.bus.SafekeeperRef;
-import dev.argondb.bus.TermStart;
-import dev.argondb.bus.TimelineState;
-import dev.argondb.bus.WalSource;
 import dev.argondb.pgruntime.PgFiles;
-import dev.argondb.compute.basebackup.BasebackupClient;
 import dev.argondb.pageserver.index.CheckpointEntry;
 import dev.argondb.pageserver.index.CommitEntry;
 import dev.argondb.pgformat.Lsn;
@@ -32,8 +24,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,36 +40,30 @@ import org.junit.jupiter.api.Test;
  * rows committed by then.
  */
 class PageserverEndToEndTest {
-  private static final String TENANT = "0123456789abcdef0123456789abcdef";
-  private static final String MAIN = "11111111111111111111111111111111";
+  private static final String TENANT = StorageBench.TENANT;
+  private static final String MAIN = StorageBench.MAIN;
   private static final String BRANCH = "22222222222222222222222222222222";
-  private static final String REPLICATION_USER = "argon_replication";
-  private static final String REPLICATION_PASSWORD = "replication-password";
-  private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
+  private static final List<String> SAFEKEEPERS = StorageBench.SAFEKEEPERS;
   private static final long TIMEOUT = 30_000;
   /** How long a basebackup waits for ingest here: short, since one test waits for a refusal. */
   private static final long WAIT_MILLIS = 2_000;
 
   private Vertx vertx;
   private Path root;
-  private final List<TestCompute> computes = new ArrayList<>();
   private PageserverService.Handle pageserver;
   private PrometheusMeterRegistry registry;
-  private BasebackupClient basebackups;
-  private int computeDirs;
+  private StorageBench bench;
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
     root = Files.createTempDirectory("argon-pageserver-e2e-");
-    basebackups = new BasebackupClient(vertx, GrpcClient.client(vertx));
+    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (TestCompute compute : computes) {
-      compute.close();
-    }
+    bench.closeComputes();
     vertx.close().await();
     PgFiles.deleteRecursively(root);
   }
@@ -94,14 +78,14 @@ class PageserverEndToEndTest {
     pageserver = deployPageserver();
 
     // A root timeline is one initdb; a compute starts from its basebackup at the timeline's start.
-    PageserverTimelineInfo main = request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+    PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD), PageserverTimelineInfo.class);
     long start = main.startLsn();
     assertEquals(start, main.lastRecordLsn());
     assertEquals(List.of(start), main.imageLsns());
-    TestCompute primary = startCompute(MAIN, 0);
-    streamToSafekeepers(primary, start, safekeepers);
-    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+    TestCompute primary = bench.startCompute(MAIN, 0);
+    bench.streamToSafekeepers(primary, start, safekeepers);
+    bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
         PageserverTimelineInfo.class);
 
     primary.execute("CREATE TABLE t(key int primary key, value text)");
@@ -116,28 +100,28 @@ class PageserverEndToEndTest {
     primary.execute("INSERT INTO t SELECT g, 'b' || g FROM generate_series(101, 200) g");
     long afterB = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
     String checksumB = primary.checksum();
-    awaitIngested(MAIN, afterB);
+    bench.awaitIngested(MAIN, afterB);
 
     // (a) the latest LSN: every row.
-    assertEquals(checksumB, checksumOf(MAIN, 0));
+    assertEquals(checksumB, bench.checksumOf(MAIN, 0));
 
     // (b) a branch between the two commits: only the first one's rows; creation is metadata only.
-    PageserverTimelineInfo branch = request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+    PageserverTimelineInfo branch = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA), PageserverTimelineInfo.class);
     assertEquals(afterA, branch.startLsn());
     assertEquals(List.of(), branch.imageLsns());
-    assertEquals(checksumA, checksumOf(BRANCH, 0));
+    assertEquals(checksumA, bench.checksumOf(BRANCH, 0));
 
     // (c) the LSN of a time between the commits is the first commit's end, and the data there is the same.
-    PageserverLsnAtTime atTime = request(BusAddresses.PAGESERVER_LSN_FOR_TIME,
+    PageserverLsnAtTime atTime = bench.request(BusAddresses.PAGESERVER_LSN_FOR_TIME,
         new PageserverLsnForTime(TENANT, MAIN, between), PageserverLsnAtTime.class);
     assertTrue(Lsn.compare(atTime.lsn(), beforeA) > 0 && Lsn.compare(atTime.lsn(), afterA) <= 0,
         "commit end " + Lsn.format(atTime.lsn()) + " in (" + Lsn.format(beforeA) + ", " + Lsn.format(afterA) + "]");
     assertTrue(atTime.commitEpochMicros() <= between);
-    assertEquals(checksumA, checksumOf(MAIN, atTime.lsn()));
+    assertEquals(checksumA, bench.checksumOf(MAIN, atTime.lsn()));
 
     // (d) bad LSNs are refused with a reason, and refused branches are not created.
-    long ingested = info(MAIN).lastRecordLsn();
+    long ingested = bench.info(MAIN).lastRecordLsn();
     assertRefused(MAIN, afterA - 8, "not a WAL record boundary");
     // Far beyond: no WAL written meanwhile reaches it, so the wait (WAIT_MILLIS) ends in a refusal.
     assertRefused(MAIN, ingested + (64L << 20), "beyond the ingested end");
@@ -147,7 +131,7 @@ class PageserverEndToEndTest {
     assertBusRefused(PageserverCreateTimeline.branch(TENANT, other, MAIN, ingested + 8 * 1024), "beyond");
     assertBusRefused(PageserverCreateTimeline.branch(TENANT, other, MAIN, start - 8), "below the start");
     assertBusRefused(PageserverCreateTimeline.branch(TENANT, "NOT-HEX", MAIN, afterA), "32 lowercase hex");
-    ReplyException unknown = assertThrows(ReplyException.class, () -> info(other));
+    ReplyException unknown = assertThrows(ReplyException.class, () -> bench.info(other));
     assertEquals(BusErrors.NOT_FOUND, unknown.failureCode());
 
     // (e) a restarted pageserver resumes ingest where it left off: no WAL lost, none indexed twice.
@@ -156,9 +140,9 @@ class PageserverEndToEndTest {
     long afterC = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
     String checksumC = primary.checksum();
     pageserver = deployPageserver();
-    awaitIngested(MAIN, afterC);
-    assertEquals(checksumC, checksumOf(MAIN, 0));
-    assertEquals(checksumA, checksumOf(BRANCH, 0));
+    bench.awaitIngested(MAIN, afterC);
+    assertEquals(checksumC, bench.checksumOf(MAIN, 0));
+    assertEquals(checksumA, bench.checksumOf(BRANCH, 0));
     var index = pageserver.timelines().get(TENANT, MAIN).index();
     List<CommitEntry> commits = index.commits().all();
     for (int i = 1; i < commits.size(); i++) {
@@ -173,14 +157,14 @@ class PageserverEndToEndTest {
     }
 
     // (f) a basebackup at an LSN the safekeepers have but the pageserver has not ingested yet waits for it.
-    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, List.of()),
+    bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, List.of()),
         PageserverTimelineInfo.class);
     primary.execute("INSERT INTO t SELECT g, 'd' || g FROM generate_series(301, 400) g");
     long afterD = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
     String checksumD = primary.checksum();
-    assertTrue(Lsn.compare(info(MAIN).lastRecordLsn(), afterD) < 0, "not ingested while following no safekeeper");
+    assertTrue(Lsn.compare(bench.info(MAIN).lastRecordLsn(), afterD) < 0, "not ingested while following no safekeeper");
     Path waitingDir = root.resolve("computes").resolve("waiting").resolve("pgdata");
-    var waiting = basebackups.fetch(SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT,
+    var waiting = bench.basebackups().fetch(bench.pageserverAddress(), TENANT,
         MAIN, afterD, waitingDir);
     long deadline = System.currentTimeMillis() + TIMEOUT;
     while (registry.get("argon_pageserver_basebackups_waiting").gauge().value() < 1) {
@@ -188,7 +172,7 @@ class PageserverEndToEndTest {
       Thread.sleep(10);
     }
     assertFalse(waiting.isComplete());
-    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+    bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
         PageserverTimelineInfo.class);
     assertEquals(afterD, waiting.await());
     assertEquals(0.0, registry.get("argon_pageserver_basebackups_waiting").gauge().value());
@@ -197,13 +181,13 @@ class PageserverEndToEndTest {
     }
 
     // (g) deleting the branch, then the followed main timeline, stops its ingest and removes both.
-    request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
+    bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
         PageserverTimelineInfo.class);
     Path mainDir = pageserver.timelines().directoryOf(TENANT, MAIN);
-    request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, MAIN),
+    bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, MAIN),
         PageserverTimelineInfo.class);
     assertFalse(Files.exists(mainDir));
-    assertEquals(BusErrors.NOT_FOUND, assertThrows(ReplyException.class, () -> info(MAIN)).failureCode());
+    assertEquals(BusErrors.NOT_FOUND, assertThrows(ReplyException.class, () -> bench.info(MAIN)).failureCode());
   }
 
   private PageserverService.Handle deployPageserver() {
@@ -216,80 +200,19 @@ class PageserverEndToEndTest {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  /** A basebackup into a fresh directory, started as a compute. */
-  private TestCompute startCompute(String timeline, long lsn) throws Exception {
-    Path dataDir = root.resolve("computes").resolve("c" + (++computeDirs)).resolve("pgdata");
-    basebackups.fetch(SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT, timeline, lsn,
-        dataDir).await();
-    TestCompute compute = TestCompute.start(dataDir, Map.of());
-    computes.add(compute);
-    return compute;
-  }
-
-  private String checksumOf(String timeline, long lsn) throws Exception {
-    TestCompute compute = startCompute(timeline, lsn);
-    try {
-      return compute.checksum();
-    } finally {
-      compute.close();
-      computes.remove(compute);
-    }
-  }
-
-  /** What the compute agent and the control plane do for a compute with safekeepers (ReplicationSetup, TimelineElection). */
-  private void streamToSafekeepers(TestCompute compute, long start, List<SafekeeperRef> safekeepers) throws Exception {
-    StringBuilder setup = new StringBuilder("CREATE ROLE " + REPLICATION_USER + " WITH LOGIN REPLICATION PASSWORD '"
-        + REPLICATION_PASSWORD + "';");
-    for (String id : SAFEKEEPERS) {
-      setup.append("SELECT pg_create_physical_replication_slot('").append(WalSource.slotName(id)).append("', true);");
-    }
-    compute.execute(setup.toString());
-    List<TermStart> history = List.of(new TermStart(1, start));
-    for (SafekeeperRef sk : safekeepers) {
-      request(BusAddresses.safekeeperPrepareTerm(sk.id()), new PrepareTerm(TENANT, MAIN, 1, history, start, start, null),
-          TimelineState.class);
-      request(BusAddresses.safekeeperFollow(sk.id()), new FollowCompute(TENANT, MAIN, 1, history, start, null,
-          "127.0.0.1", compute.port(), REPLICATION_USER, REPLICATION_PASSWORD), TimelineState.class);
-    }
-    compute.execute("ALTER SYSTEM SET synchronous_standby_names = 'ANY 2 (sk1, sk2, sk3)'");
-    compute.execute("SELECT pg_reload_conf()");
-    long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (Integer.parseInt(compute.queryString(
-        "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) < 2) {
-      assertTrue(System.currentTimeMillis() < deadline, "safekeepers stream from the compute");
-      Thread.sleep(50);
-    }
-  }
-
-  private void awaitIngested(String timeline, long lsn) throws Exception {
-    long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (Lsn.compare(info(timeline).lastRecordLsn(), lsn) < 0) {
-      assertTrue(System.currentTimeMillis() < deadline, "the pageserver ingests up to " + Lsn.format(lsn));
-      Thread.sleep(20);
-    }
-  }
-
-  private PageserverTimelineInfo info(String timeline) {
-    return request(BusAddresses.PAGESERVER_TIMELINE_INFO, new PageserverGetTimeline(TENANT, timeline),
-        PageserverTimelineInfo.class);
-  }
-
   private void assertRefused(String timeline, long lsn, String reason) {
     Path dataDir = root.resolve("refused").resolve(Lsn.format(lsn).replace('/', '_'));
-    Exception e = assertThrows(Exception.class, () -> basebackups.fetch(
-        SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT, timeline, lsn, dataDir).await());
+    Exception e = assertThrows(Exception.class, () -> bench.basebackups().fetch(
+        bench.pageserverAddress(), TENANT, timeline, lsn, dataDir).await());
     assertTrue(String.valueOf(e.getMessage()).contains(reason), "refusal says '" + reason + "': " + e.getMessage());
     assertFalse(Files.exists(dataDir), "a refused basebackup leaves no data directory");
   }
 
   private void assertBusRefused(PageserverCreateTimeline create, String reason) {
     ReplyException e = assertThrows(ReplyException.class,
-        () -> request(BusAddresses.PAGESERVER_CREATE_TIMELINE, create, PageserverTimelineInfo.class));
+        () -> bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, create, PageserverTimelineInfo.class));
     assertEquals(BusErrors.BAD_REQUEST, e.failureCode(), e.getMessage());
     assertTrue(e.getMessage().contains(reason), "refusal says '" + reason + "': " + e.getMessage());
   }
 
-  private <R> R request(String address, Object message, Class<R> replyType) {
-    return Bus.request(vertx.eventBus(), address, message, replyType, TIMEOUT).await();
-  }
 }

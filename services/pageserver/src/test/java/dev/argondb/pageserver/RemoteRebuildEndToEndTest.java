@@ -5,21 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.argondb.bus.Bus;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
-import dev.argondb.bus.FollowCompute;
 import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverFollowTimeline;
-import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverTimelineInfo;
-import dev.argondb.bus.PrepareTerm;
 import dev.argondb.bus.SafekeeperRef;
-import dev.argondb.bus.TermStart;
-import dev.argondb.bus.TimelineState;
-import dev.argondb.bus.WalSource;
-import dev.argondb.compute.basebackup.BasebackupClient;
 import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.remote.RemoteIndex;
 import dev.argondb.pageserver.remote.RemoteKeys;
@@ -39,14 +31,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,34 +48,28 @@ import org.junit.jupiter.api.Test;
  * the same data; safekeepers drop the WAL below the remote consistent LSN; a corrupt layer is refused.
  */
 class RemoteRebuildEndToEndTest {
-  private static final String TENANT = "0123456789abcdef0123456789abcdef";
-  private static final String MAIN = "11111111111111111111111111111111";
+  private static final String TENANT = StorageBench.TENANT;
+  private static final String MAIN = StorageBench.MAIN;
   private static final String BRANCH = "22222222222222222222222222222222";
-  private static final String REPLICATION_USER = "argon_replication";
-  private static final String REPLICATION_PASSWORD = "replication-password";
-  private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
+  private static final List<String> SAFEKEEPERS = StorageBench.SAFEKEEPERS;
   private static final long TIMEOUT = 60_000;
 
   private Vertx vertx;
   private Path root;
-  private final List<TestCompute> computes = new ArrayList<>();
   private PageserverService.Handle pageserver;
   private PrometheusMeterRegistry registry;
-  private BasebackupClient basebackups;
-  private int computeDirs;
+  private StorageBench bench;
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
     root = Files.createTempDirectory("argon-remote-e2e-");
-    basebackups = new BasebackupClient(vertx, GrpcClient.client(vertx));
+    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (TestCompute compute : computes) {
-      compute.close();
-    }
+    bench.closeComputes();
     vertx.close().await();
     PgFiles.deleteRecursively(root);
   }
@@ -102,20 +85,20 @@ class RemoteRebuildEndToEndTest {
           .withRemoteStorage(remote);
       pageserver = deploy(config);
 
-      PageserverTimelineInfo main = request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+      PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
           PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
           PageserverTimelineInfo.class);
-      TestCompute primary = startCompute(MAIN, 0);
-      streamToSafekeepers(primary, main.startLsn(), safekeepers);
-      request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+      TestCompute primary = bench.startCompute(MAIN, 0);
+      bench.streamToSafekeepers(primary, main.startLsn(), safekeepers);
+      bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
           PageserverTimelineInfo.class);
 
       primary.execute("CREATE TABLE t(key int primary key, value text)");
       primary.execute("INSERT INTO t SELECT g, 'a' || g FROM generate_series(1, 1000) g");
       long afterA = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
       String checksumA = primary.checksum();
-      awaitIngested(MAIN, afterA);
-      request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA),
+      bench.awaitIngested(MAIN, afterA);
+      bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA),
           PageserverTimelineInfo.class);
       primary.execute("CHECKPOINT");
       long firstSwitch = switchWal(primary);
@@ -129,7 +112,7 @@ class RemoteRebuildEndToEndTest {
       primary.execute("INSERT INTO t SELECT g, 'c' || g FROM generate_series(2001, 3000) g");
       long afterC = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
       String checksumC = primary.checksum();
-      awaitIngested(MAIN, afterC);
+      bench.awaitIngested(MAIN, afterC);
       long deadline = System.currentTimeMillis() + TIMEOUT;
       while (registry.get("argon_pageserver_remote_retries_total").tag("op", "put").counter().count() < 2) {
         assertTrue(System.currentTimeMillis() < deadline, "uploads are retried while the S3 server is down");
@@ -142,7 +125,7 @@ class RemoteRebuildEndToEndTest {
       long consistent = uploaded(MAIN).remoteConsistentLsn();
       assertTrue(Lsn.compare(consistent, afterC) < 0, "the last rows are only on the safekeepers");
       awaitRemote(BRANCH, lsn -> lsn == afterA, "the branch's index is uploaded: consistent at its start");
-      List<Long> imageLsns = info(MAIN).imageLsns();
+      List<Long> imageLsns = bench.info(MAIN).imageLsns();
       assertTrue(registry.get("argon_pageserver_remote_uploaded_objects_total").tag("kind", "wal").counter().count()
           >= 3, "the initdb part and two whole segments");
       assertTrue(registry.get("argon_pageserver_remote_uploaded_bytes_total").tag("kind", "image").counter().count()
@@ -163,13 +146,13 @@ class RemoteRebuildEndToEndTest {
       pageserver.undeploy(vertx).await();
       PgFiles.deleteRecursively(root.resolve("pageserver"));
       pageserver = deploy(config);
-      assertTrue(Lsn.compare(info(MAIN).lastRecordLsn(), consistent) >= 0, "restored up to the consistent LSN");
-      assertEquals(afterA, info(BRANCH).startLsn());
-      assertTrue(info(MAIN).imageLsns().containsAll(imageLsns), "images restored: " + info(MAIN).imageLsns());
-      awaitIngested(MAIN, afterC); // ingest resumed from the safekeepers past the remote consistent LSN
-      assertEquals(checksumC, checksumOf(MAIN, 0));
-      assertEquals(checksumA, checksumOf(MAIN, afterA));
-      assertEquals(checksumA, checksumOf(BRANCH, 0));
+      assertTrue(Lsn.compare(bench.info(MAIN).lastRecordLsn(), consistent) >= 0, "restored up to the consistent LSN");
+      assertEquals(afterA, bench.info(BRANCH).startLsn());
+      assertTrue(bench.info(MAIN).imageLsns().containsAll(imageLsns), "images restored: " + bench.info(MAIN).imageLsns());
+      bench.awaitIngested(MAIN, afterC); // ingest resumed from the safekeepers past the remote consistent LSN
+      assertEquals(checksumC, bench.checksumOf(MAIN, 0));
+      assertEquals(checksumA, bench.checksumOf(MAIN, afterA));
+      assertEquals(checksumA, bench.checksumOf(BRANCH, 0));
       assertTrue(registry.get("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "wal").counter().count()
           >= 2.0 * WalSegments.SEGMENT_SIZE);
     }
@@ -182,12 +165,12 @@ class RemoteRebuildEndToEndTest {
     PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0)
         .withRemoteStorage(new RemoteStorageConfig.Directory(remoteDir));
     pageserver = deploy(config);
-    PageserverTimelineInfo main = request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+    PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
         PageserverTimelineInfo.class);
-    TestCompute primary = startCompute(MAIN, 0);
-    streamToSafekeepers(primary, main.startLsn(), safekeepers);
-    request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+    TestCompute primary = bench.startCompute(MAIN, 0);
+    bench.streamToSafekeepers(primary, main.startLsn(), safekeepers);
+    bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
         PageserverTimelineInfo.class);
     primary.execute("CREATE TABLE t(key int primary key, value text)");
     long switched = switchWal(primary);
@@ -195,11 +178,11 @@ class RemoteRebuildEndToEndTest {
     awaitRemote(MAIN, lsn -> Lsn.compare(lsn, switched) >= 0, "a whole segment is uploaded");
 
     // A deleted timeline's remote index goes too: a rebuild does not bring it back.
-    request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, switched),
+    bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, switched),
         PageserverTimelineInfo.class);
     Path branchIndex = remoteDir.resolve(RemoteKeys.index(TENANT, BRANCH));
     awaitFile(branchIndex, true);
-    request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
+    bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
         PageserverTimelineInfo.class);
     awaitFile(branchIndex, false);
     pageserver.undeploy(vertx).await();
@@ -216,7 +199,7 @@ class RemoteRebuildEndToEndTest {
     }
     PgFiles.deleteRecursively(root.resolve("pageserver"));
     pageserver = deploy(config);
-    ReplyException unknown = assertThrows(ReplyException.class, () -> info(MAIN));
+    ReplyException unknown = assertThrows(ReplyException.class, () -> bench.info(MAIN));
     assertEquals(BusErrors.NOT_FOUND, unknown.failureCode());
     assertFalse(Files.exists(pageserver.timelines().directoryOf(TENANT, MAIN)), "nothing of it is left");
 
@@ -284,69 +267,10 @@ class RemoteRebuildEndToEndTest {
 
   private void awaitAllImagesUploaded(String timeline) throws Exception {
     long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (uploaded(timeline).images().size() < info(timeline).imageLsns().size()) {
+    while (uploaded(timeline).images().size() < bench.info(timeline).imageLsns().size()) {
       assertTrue(System.currentTimeMillis() < deadline, "every image is uploaded");
       Thread.sleep(50);
     }
   }
 
-  private TestCompute startCompute(String timeline, long lsn) throws Exception {
-    Path dataDir = root.resolve("computes").resolve("c" + (++computeDirs)).resolve("pgdata");
-    basebackups.fetch(SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host()), TENANT, timeline, lsn,
-        dataDir).await();
-    TestCompute compute = TestCompute.start(dataDir, Map.of());
-    computes.add(compute);
-    return compute;
-  }
-
-  private String checksumOf(String timeline, long lsn) throws Exception {
-    TestCompute compute = startCompute(timeline, lsn);
-    try {
-      return compute.checksum();
-    } finally {
-      compute.close();
-      computes.remove(compute);
-    }
-  }
-
-  private void streamToSafekeepers(TestCompute compute, long start, List<SafekeeperRef> safekeepers) throws Exception {
-    StringBuilder setup = new StringBuilder("CREATE ROLE " + REPLICATION_USER + " WITH LOGIN REPLICATION PASSWORD '"
-        + REPLICATION_PASSWORD + "';");
-    for (String id : SAFEKEEPERS) {
-      setup.append("SELECT pg_create_physical_replication_slot('").append(WalSource.slotName(id)).append("', true);");
-    }
-    compute.execute(setup.toString());
-    List<TermStart> history = List.of(new TermStart(1, start));
-    for (SafekeeperRef sk : safekeepers) {
-      request(BusAddresses.safekeeperPrepareTerm(sk.id()), new PrepareTerm(TENANT, MAIN, 1, history, start, start, null),
-          TimelineState.class);
-      request(BusAddresses.safekeeperFollow(sk.id()), new FollowCompute(TENANT, MAIN, 1, history, start, null,
-          "127.0.0.1", compute.port(), REPLICATION_USER, REPLICATION_PASSWORD), TimelineState.class);
-    }
-    compute.execute("ALTER SYSTEM SET synchronous_standby_names = 'ANY 2 (sk1, sk2, sk3)'");
-    compute.execute("SELECT pg_reload_conf()");
-    long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (Integer.parseInt(compute.queryString(
-        "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) < 2) {
-      assertTrue(System.currentTimeMillis() < deadline, "safekeepers stream from the compute");
-      Thread.sleep(50);
-    }
-  }
-
-  private void awaitIngested(String timeline, long lsn) throws Exception {
-    long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (Lsn.compare(info(timeline).lastRecordLsn(), lsn) < 0) {
-      assertTrue(System.currentTimeMillis() < deadline, "the pageserver ingests up to " + Lsn.format(lsn));
-      Thread.sleep(20);
-    }
-  }
-
-  private PageserverTimelineInfo info(String timeline) {
-    return request(BusAddresses.PAGESERVER_TIMELINE_INFO, new PageserverGetTimeline(TENANT, timeline),
-        PageserverTimelineInfo.class);
-  }
-
-  private <R> R request(String address, Object message, Class<R> replyType) {
-    return Bus.request(vertx.eventBus(), address, message, replyType, TIMEOUT).await();
-  }
 }
