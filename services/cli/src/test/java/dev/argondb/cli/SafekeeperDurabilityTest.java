@@ -196,7 +196,19 @@ class SafekeeperDurabilityTest {
     String timelineId = endpointOnNewBranch("fenced");
     try (Connection c = connect("fenced")) {
       c.createStatement().execute("CREATE TABLE f(v int); INSERT INTO f VALUES (1)");
+      // The manual election below ends the history at sk1's flush LSN, so (as a real election's donor does) sk1
+      // must hold every acknowledged commit first: the quorum that acknowledged them may not have included it.
+      long flushed;
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT pg_current_wal_flush_lsn()::text")) {
+        rs.next();
+        flushed = dev.argondb.pgformat.Lsn.parse(rs.getString(1));
+      }
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (state("sk1", timelineId).flushLsn() < flushed && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
       TimelineState current = state("sk1", timelineId);
+      assertTrue(current.flushLsn() >= flushed, "sk1 holds the acknowledged commits");
       long staleTerm = current.term();
       // Another compute was elected under a higher term on every safekeeper (a lagging one copies from sk1).
       List<TermStart> history = new ArrayList<>(current.termHistory());
