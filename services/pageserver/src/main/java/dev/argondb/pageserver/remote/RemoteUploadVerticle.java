@@ -32,6 +32,8 @@ public final class RemoteUploadVerticle extends VerticleBase {
   private final Path staging;
   private final long passMillis;
   private final TransferLimiter limiter;
+  /** Told after each pass which images are uploaded (evictable); null: no layer cache. */
+  private final LayerCache cache;
   private final Map<String, TimelineUploader> uploaders = new java.util.concurrent.ConcurrentHashMap<>();
   /** Timelines whose remote index is being deleted: no uploads for their id until that is done. */
   private final Set<String> forgetting = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -40,6 +42,12 @@ public final class RemoteUploadVerticle extends VerticleBase {
 
   public RemoteUploadVerticle(Timelines timelines, RemoteStorage storage, RemoteMetrics metrics, Path staging,
                               long passMillis, int concurrency) {
+    this(timelines, storage, metrics, staging, passMillis, concurrency, null);
+  }
+
+  public RemoteUploadVerticle(Timelines timelines, RemoteStorage storage, RemoteMetrics metrics, Path staging,
+                              long passMillis, int concurrency, LayerCache cache) {
+    this.cache = cache;
     this.timelines = timelines;
     this.storage = storage;
     this.metrics = metrics;
@@ -105,6 +113,10 @@ public final class RemoteUploadVerticle extends VerticleBase {
         return created;
       });
       passes.add(uploader.pass().onSuccess(index -> {
+        if (cache != null && index != null && !index.images().isEmpty()) {
+          cache.uploaded(timeline, index).onFailure(failure -> LOG.warn("Marking the uploaded images of {} in the"
+              + " layer cache failed: {}", key, failure.toString()));
+        }
         if (index != null && index.remoteConsistentLsn() != 0 && shouldPublish(key, index.remoteConsistentLsn())) {
           vertx.eventBus().publish(BusAddresses.PAGESERVER_REMOTE_CONSISTENT, new PageserverRemoteConsistent(
               timeline.tenantId(), timeline.timelineId(), index.remoteConsistentLsn()));
