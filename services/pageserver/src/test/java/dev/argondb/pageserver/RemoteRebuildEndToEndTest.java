@@ -31,6 +31,7 @@ import dev.argondb.safekeeper.SafekeeperService;
 import dev.argondb.safekeeper.wal.TimelineDirectory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import java.io.RandomAccessFile;
@@ -161,6 +162,14 @@ class RemoteRebuildEndToEndTest {
       assertEquals(0.0, imageBytesDownloaded());
       assertEquals(0.0, counter("argon_pageserver_layer_cache_misses_total"));
       double getsBefore = remoteGets();
+      // Two basebackups at once share each image's download: as many downloads as images now on disk.
+      Future<Long> first = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, root.resolve("bb-1"));
+      Future<Long> second = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, root.resolve("bb-2"));
+      Future.all(first, second).await();
+      long local = imageLsns.stream().filter(lsn -> !Files.exists(imageDir(MAIN, lsn).resolve(ImageStore.REMOTE_ONLY)))
+          .count();
+      assertTrue(local >= 1, "the chain is on disk now");
+      assertEquals(local, registry.get("argon_pageserver_layer_cache_download_seconds").timer().count());
       assertEquals(checksumC, bench.checksumOf(MAIN, 0));
       assertTrue(imageBytesDownloaded() > 0, "the basebackup downloaded its image chain");
       assertTrue(counter("argon_pageserver_layer_cache_misses_total") >= 1);
