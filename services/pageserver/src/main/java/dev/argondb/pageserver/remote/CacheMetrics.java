@@ -16,6 +16,7 @@ final class CacheMetrics {
   private final Counter evictedBytes;
   private final Counter downloadErrors;
   private final Timer downloads;
+  private final java.util.List<Gauge> gauges = new java.util.ArrayList<>();
 
   CacheMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -35,10 +36,16 @@ final class CacheMetrics {
   }
 
   void gauges(Supplier<Number> localBytes, long limitBytes) {
-    Gauge.builder("argon_pageserver_layer_cache_bytes", localBytes).baseUnit("bytes")
-        .description("Bytes of images on local disk").register(registry);
-    Gauge.builder("argon_pageserver_layer_cache_limit_bytes", () -> limitBytes).baseUnit("bytes")
-        .description("layer_cache_bytes: the local image bytes kept at most (0 = no limit)").register(registry);
+    gauges.add(Gauge.builder("argon_pageserver_layer_cache_bytes", localBytes).baseUnit("bytes")
+        .description("Bytes of images on local disk").register(registry));
+    gauges.add(Gauge.builder("argon_pageserver_layer_cache_limit_bytes", () -> limitBytes).baseUnit("bytes")
+        .description("layer_cache_bytes: the local image bytes kept at most (0 = no limit)").register(registry));
+  }
+
+  /** Removes the gauges, which read this cache: a pageserver deployed again in the same registry registers its own. */
+  void close() {
+    gauges.forEach(registry::remove);
+    gauges.clear();
   }
 
   void hit() {

@@ -97,6 +97,7 @@ public final class LayerCache implements ChainSource {
 
   public void stop() {
     vertx.cancelTimer(timer);
+    metrics.close();
   }
 
   /** Bytes of images on local disk, as the cache counts them. */
