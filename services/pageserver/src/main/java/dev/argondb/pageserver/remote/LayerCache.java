@@ -100,6 +100,17 @@ public final class LayerCache implements ChainSource {
     metrics.close();
   }
 
+  /**
+   * Whether a reader holds the image now (GC, say, must not remove its files then). An image the cache has not
+   * listed yet is not pinned.
+   */
+  public boolean isPinned(Image image) {
+    String key = key(image);
+    synchronized (this) {
+      return ledger.contains(key) && ledger.pins(key) > 0;
+    }
+  }
+
   /** Bytes of images on local disk, as the cache counts them. */
   public long localBytes() {
     return ledger.localBytes();

@@ -144,6 +144,7 @@ class LayerCacheTest {
     assertEquals(1, count("argon_pageserver_layer_cache_misses_total"));
     assertArrayEquals(content(1), read(oldChain.chain()));
     assertArrayEquals(content(2), read(newChain.chain()));
+    assertTrue(cache.isPinned(image(OLD)) && cache.isPinned(image(NEW)));
     assertEquals(0, cache.evictIfNeeded().await(), "over the limit, but every image is pinned");
     assertImageBytes(2, cache.localBytes(), "both pinned, over the limit");
 
@@ -152,7 +153,12 @@ class LayerCacheTest {
     assertFalse(ImageStore.isLocal(image(NEW)), "unpinned: it goes, though used more recently than OLD");
     assertTrue(ImageStore.isLocal(image(OLD)), "pinned: it stays");
     assertArrayEquals(content(1), read(oldChain.chain()));
+    PinnedChain another = cache.pin(timeline, OLD).await();
     oldChain.close();
+    oldChain.close(); // a chain unpins once only
+    assertTrue(cache.isPinned(image(OLD)), "another reader still holds it");
+    another.close();
+    assertFalse(cache.isPinned(image(OLD)));
     assertEquals(0, cache.evictIfNeeded().await(), "within the limit");
     assertImageBytes(1, cache.localBytes(), "one left");
     assertEquals(2, count("argon_pageserver_layer_cache_evictions_total"));
