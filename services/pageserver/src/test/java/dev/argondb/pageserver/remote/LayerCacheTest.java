@@ -190,15 +190,26 @@ class LayerCacheTest {
   void aRestartFindsEvictedImagesRemoteOnlyAndDownloadsThemWhenRead() throws Exception {
     uploadBoth();
     cache.stop();
+    // A crash cut an eviction of NEW short: marked remote only, part of its data still there; and a download's
+    // work files were left behind.
+    ImageResidency.markRemoteOnly(image(NEW).dir());
+    Files.delete(image(NEW).dir().resolve("pgdata/global/data"));
+    Path leftDownload = root.resolve("pageserver/layer-downloads/layer-9.tar.d");
+    Files.createDirectories(leftDownload);
     Timelines again = new Timelines(root.resolve("pageserver"));
     again.loadAll();
     Timeline reopened = again.get(TENANT, TIMELINE);
     LayerCache restarted = new LayerCache(vertx, again, storage, new RemoteMetrics(registry),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 150 << 10, root.resolve("pageserver"), 3_600_000);
     restarted.start().await();
-    assertImageBytes(1, restarted.localBytes(), "OLD is remote only, NEW local");
+    assertEquals(0, restarted.localBytes(), "both remote only");
+    assertFalse(Files.exists(image(NEW).dir().resolve("pgdata")), "the half-evicted image's rest is removed");
+    assertFalse(Files.exists(leftDownload));
     try (PinnedChain chain = restarted.pin(reopened, OLD).await()) {
       assertArrayEquals(content(1), read(chain.chain()));
+    }
+    try (PinnedChain chain = restarted.pin(reopened, NEW).await()) {
+      assertArrayEquals(content(2), read(chain.chain()));
     }
     restarted.stop();
     reopened.close();
