@@ -77,26 +77,31 @@ public final class PageserverService {
       // Images in remote storage only are downloaded when first read; local ones are evicted beyond the limit.
       LayerCache cache = new LayerCache(vertx, timelines, remote[0], remoteMetrics, registry,
           config.layerCacheBytes(), config.dataDir(), LayerCache.DEFAULT_SYNC_MILLIS);
-      return cache.start().map(started -> new Object[] {binaries, cache});
-    }).compose(started -> {
-      PgBinaries binaries = (PgBinaries) started[0];
-      LayerCache cache = (LayerCache) started[1];
-      timelines.all().forEach(metrics::track);
-      metrics.timelinesGauge(() -> timelines.all().size());
-      PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
-          new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry), cache));
-      BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
-          metrics, config.basebackupWaitMillis(), cache::pin);
-      PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
-      return vertx.deployVerticle(http).compose(httpId ->
-          vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))
-              .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
-                  .compose(ingestId -> vertx.deployVerticle(reconstruction)
-                      .compose(redoId -> deployUploads(vertx, timelines, remote[0], remoteMetrics, remoteStaging,
-                          cache))
-                      .map(uploads -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines,
-                          reconstruction, uploads, cache)))));
+      return cache.start().compose(started -> deployServices(vertx, config, registry, timelines, metrics,
+          remoteMetrics, remote[0], remoteStaging, binaries, cache).onFailure(failed -> cache.stop()));
     });
+  }
+
+  /** Once the timelines are loaded and the layer cache knows their images: every verticle of the pageserver. */
+  private static Future<Handle> deployServices(Vertx vertx, PageserverConfig config, PrometheusMeterRegistry registry,
+                                               Timelines timelines, PageserverMetrics metrics,
+                                               RemoteMetrics remoteMetrics, RemoteStorage remote, Path remoteStaging,
+                                               PgBinaries binaries, LayerCache cache) {
+    timelines.all().forEach(metrics::track);
+    metrics.timelinesGauge(() -> timelines.all().size());
+    PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
+        new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry), cache));
+    BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
+        metrics, config.basebackupWaitMillis(), cache::pin);
+    PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
+    return vertx.deployVerticle(http).compose(httpId ->
+        vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))
+            .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
+                .compose(ingestId -> vertx.deployVerticle(reconstruction)
+                    .compose(redoId -> deployUploads(vertx, timelines, remote, remoteMetrics, remoteStaging,
+                        cache))
+                    .map(uploads -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines,
+                        reconstruction, uploads, cache)))));
   }
 
   private static Future<RemoteUploadVerticle> deployUploads(Vertx vertx, Timelines timelines, RemoteStorage storage,
