@@ -19,16 +19,20 @@ import java.nio.file.Path;
  *                              before it is refused (right after a compute stops, ingest may lag by milliseconds)
  * @param remoteStorage         where layers and WAL are uploaded, and a pageserver with an empty data directory is
  *                              rebuilt from: none, a directory, or an S3 API
+ * @param layerCacheBytes       image bytes kept on local disk at most (0 = no limit): beyond it, the least recently
+ *                              used images already in remote storage are evicted (downloaded again when read)
  */
 public record PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
                                long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
-                               long redoCheckMillis, long basebackupWaitMillis, RemoteStorageConfig remoteStorage) {
+                               long redoCheckMillis, long basebackupWaitMillis, RemoteStorageConfig remoteStorage,
+                               long layerCacheBytes) {
   public static final long DEFAULT_IMAGE_ROLL_FORWARD_BYTES = 64L << 20;
   public static final long DEFAULT_INGEST_SYNC_MILLIS = 200;
   public static final long DEFAULT_RECONNECT_MILLIS = 500;
   public static final int DEFAULT_REDO_CONCURRENCY = 1;
   public static final long DEFAULT_REDO_CHECK_MILLIS = 10_000;
   public static final long DEFAULT_BASEBACKUP_WAIT_MILLIS = 30_000;
+  public static final long DEFAULT_LAYER_CACHE_BYTES = 20L << 30;
 
   public PageserverConfig {
     if (dataDir == null) {
@@ -46,8 +50,20 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
     if (basebackupWaitMillis < 0) {
       throw new IllegalArgumentException("basebackup_wait_millis must not be negative, got " + basebackupWaitMillis);
     }
+    if (layerCacheBytes < 0) {
+      throw new IllegalArgumentException("layer_cache_bytes must not be negative (0 = no limit), got "
+          + layerCacheBytes);
+    }
     pgBinDir = pgBinDir == null ? "" : pgBinDir;
     remoteStorage = remoteStorage == null ? new RemoteStorageConfig.None() : remoteStorage;
+  }
+
+  /** The settings with the default layer cache size. */
+  public PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
+                          long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
+                          long redoCheckMillis, long basebackupWaitMillis, RemoteStorageConfig remoteStorage) {
+    this(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, DEFAULT_LAYER_CACHE_BYTES);
   }
 
   /** The settings without remote storage. */
@@ -80,21 +96,26 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
   /** These settings with other image roll-forward settings. */
   public PageserverConfig withRedo(long rollForwardBytes, int concurrency, long checkMillis) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, rollForwardBytes, ingestSyncMillis,
-        reconnectMillis, concurrency, checkMillis, basebackupWaitMillis, remoteStorage);
+        reconnectMillis, concurrency, checkMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes);
   }
 
   public PageserverConfig withPgBinDir(String dir) {
     return new PageserverConfig(dataDir, host, httpPort, dir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
-        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage);
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes);
   }
 
   public PageserverConfig withBasebackupWaitMillis(long millis) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
-        reconnectMillis, redoConcurrency, redoCheckMillis, millis, remoteStorage);
+        reconnectMillis, redoConcurrency, redoCheckMillis, millis, remoteStorage, layerCacheBytes);
   }
 
   public PageserverConfig withRemoteStorage(RemoteStorageConfig remote) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
-        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remote);
+        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remote, layerCacheBytes);
+  }
+
+  public PageserverConfig withLayerCacheBytes(long bytes) {
+    return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
+        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, bytes);
   }
 }

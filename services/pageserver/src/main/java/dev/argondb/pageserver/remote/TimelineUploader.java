@@ -1,6 +1,7 @@
 package dev.argondb.pageserver.remote;
 
 import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ImageStore;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
@@ -153,7 +154,8 @@ final class TimelineUploader {
     List<Pending> pending = new ArrayList<>();
     for (Image image : timeline.images().all()) {
       String name = RemoteKeys.imageLayer(image.lsn());
-      if (!known.has(name)) {
+      // A remote-only image has no files to upload (its layer is in remote storage already).
+      if (!known.has(name) && ImageStore.isLocal(image)) {
         pending.add(new Pending(LayerKind.IMAGE, name, image.redoLsn(), image.lsn(), image));
       }
     }
