@@ -44,10 +44,14 @@ class PgServerTest {
   @Test
   void startFailureReportsThePostgresError() throws Exception {
     Path dir = Files.createTempDirectory("argon-bad-");
-    Files.createDirectories(dir.resolve("data"));
-    var error = assertThrows(java.io.IOException.class, () -> PgServer.start(PgBinaries.fromEnvironment(),
-        dir.resolve("data"), FreePorts.pick(), Map.of(), dir.resolve("log"), Duration.ofSeconds(10)));
-    assertTrue(error.getMessage().contains("PG_VERSION") || error.getMessage().contains("postgres exited"),
-        error.getMessage());
+    try {
+      Files.createDirectories(dir.resolve("data"));
+      var error = assertThrows(java.io.IOException.class, () -> PgServer.start(PgBinaries.fromEnvironment(),
+          dir.resolve("data"), FreePorts.pick(), Map.of(), dir.resolve("log"), Duration.ofSeconds(10)));
+      assertTrue(error.getMessage().contains("PG_VERSION") || error.getMessage().contains("postgres exited"),
+          error.getMessage());
+    } finally {
+      PgFiles.deleteRecursively(dir);
+    }
   }
 }

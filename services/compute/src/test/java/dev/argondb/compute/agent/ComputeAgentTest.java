@@ -53,8 +53,9 @@ class ComputeAgentTest {
   }
 
   @AfterAll
-  static void close() {
+  static void close() throws Exception {
     vertx.close().await();
+    dev.argondb.pgruntime.PgFiles.deleteRecursively(root);
   }
 
   /** A real SCRAM-SHA-256 verifier, made by Postgres itself from the password. */
