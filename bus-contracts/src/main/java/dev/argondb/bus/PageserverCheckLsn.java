@@ -6,4 +6,9 @@ package dev.argondb.bus;
  * Reply: the timeline's {@link PageserverTimelineInfo}; fails with {@link BusErrors#BAD_REQUEST} (not a
  * record boundary), 416 (outside the timeline's WAL) or {@link BusErrors#NOT_FOUND} (unknown timeline).
  */
-public record PageserverCheckLsn(String tenantId, String timelineId, long lsn) {}
+public record PageserverCheckLsn(String tenantId, String timelineId, long lsn, long leaseMillis) {
+  /** No GC lease. */
+  public PageserverCheckLsn(String tenantId, String timelineId, long lsn) {
+    this(tenantId, timelineId, lsn, 0);
+  }
+}
