@@ -4,6 +4,11 @@ import dev.argondb.bus.BusCodecs;
 import dev.argondb.pgruntime.PgBinaries;
 import dev.argondb.pageserver.basebackup.BasebackupPlanner;
 import dev.argondb.pageserver.basebackup.BasebackupService;
+import dev.argondb.pageserver.gc.GcLeases;
+import dev.argondb.pageserver.gc.GcMetrics;
+import dev.argondb.pageserver.gc.GcVerticle;
+import dev.argondb.pageserver.gc.Snapshots;
+import dev.argondb.pageserver.gc.TenantSettings;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.reconstruction.ImageRollForward;
 import dev.argondb.pageserver.reconstruction.PageReconstructionVerticle;
@@ -34,9 +39,11 @@ public final class PageserverService {
   /** A deployed pageserver: where it serves gRPC, and how to stop it (ingest first, then the timelines are closed). */
   public record Handle(String host, int port, String httpDeployment, String busDeployment, String ingestDeployment,
                        Timelines timelines, PageReconstructionVerticle reconstruction,
-                       RemoteUploadVerticle uploads) {
+                       RemoteUploadVerticle uploads, GcVerticle gc) {
     public Future<Void> undeploy(Vertx vertx) {
-      Future<Void> uploadsStopped = uploads == null ? Future.succeededFuture() : vertx.undeploy(uploads.deploymentID());
+      Future<Void> gcStopped = gc == null ? Future.succeededFuture() : vertx.undeploy(gc.deploymentID());
+      Future<Void> uploadsStopped = gcStopped.eventually(() -> uploads == null ? Future.succeededFuture()
+          : vertx.undeploy(uploads.deploymentID()));
       return uploadsStopped.eventually(() -> vertx.undeploy(reconstruction.deploymentID()))
           .eventually(() -> vertx.undeploy(ingestDeployment))
           .eventually(() -> vertx.undeploy(busDeployment))
@@ -79,14 +86,35 @@ public final class PageserverService {
       BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
           metrics, config.basebackupWaitMillis());
       PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
+      TenantSettings settings = new TenantSettings(config.dataDir());
+      Snapshots snapshots = new Snapshots(timelines);
+      GcLeases leases = new GcLeases();
       return vertx.deployVerticle(http).compose(httpId ->
-          vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))
+          vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics,
+                  settings, leases))
               .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
                   .compose(ingestId -> vertx.deployVerticle(reconstruction)
                       .compose(redoId -> deployUploads(vertx, timelines, remote[0], remoteMetrics, remoteStaging))
-                      .map(uploads -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines,
-                          reconstruction, uploads)))));
+                      .compose(uploads -> {
+                        GcVerticle gc = new GcVerticle(timelines, settings, snapshots, leases, uploads,
+                            new GcMetrics(registry, () -> snapshotCount(timelines), leases::count),
+                            config.gcPeriodMillis());
+                        return vertx.deployVerticle(gc).map(gcId -> new Handle(config.host(), http.actualPort(),
+                            httpId, busId, ingestId, timelines, reconstruction, uploads, gc));
+                      }))));
     });
+  }
+
+  private static int snapshotCount(Timelines timelines) {
+    int count = 0;
+    for (var timeline : timelines.all()) {
+      try {
+        count += Snapshots.of(timeline).size();
+      } catch (java.io.IOException unreadable) {
+        // not counted; GC and listing report it
+      }
+    }
+    return count;
   }
 
   private static Future<RemoteUploadVerticle> deployUploads(Vertx vertx, Timelines timelines, RemoteStorage storage,
