@@ -82,7 +82,8 @@ public final class PageserverService {
       timelines.all().forEach(metrics::track);
       metrics.timelinesGauge(() -> timelines.all().size());
       PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
-          new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry)));
+          new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry),
+              config.maxDeltaChain()));
       BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
           metrics, config.basebackupWaitMillis());
       PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);

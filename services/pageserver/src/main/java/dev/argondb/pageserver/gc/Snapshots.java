@@ -49,9 +49,9 @@ public final class Snapshots {
       try {
         timeline.checkStartable(at);
       } catch (PageserverException refused) {
-        throw new PageserverException(refused.code() == PageserverException.OUT_OF_RANGE
-            ? PageserverException.OUT_OF_RANGE : refused.code(),
-            "cannot take snapshot '" + name + "' at " + Lsn.format(at) + ": " + refused.getMessage());
+        // Outside the WAL or not a boundary: a bad LSN either way.
+        throw PageserverException.badRequest("cannot take snapshot '" + name + "' at " + Lsn.format(at) + ": "
+            + refused.getMessage());
       }
       PageserverSnapshot snapshot = new PageserverSnapshot(tenantId, name, timelineId, at, System.currentTimeMillis());
       List<PageserverSnapshot> list = new ArrayList<>(of(timeline));
