@@ -93,15 +93,15 @@ public final class PageserverVerticle extends VerticleBase {
    */
   private PageserverLsnAtTime lsnForTime(PageserverLsnForTime request) throws java.io.IOException {
     Timeline timeline = timelines.get(request.tenantId(), request.timelineId());
-    java.time.Duration window = settings.pitrInterval(request.tenantId());
-    long windowStartMicros = (System.currentTimeMillis() - window.toMillis()) * 1000;
-    if (request.epochMicros() < windowStartMicros) {
-      throw PageserverException.badRequest(java.time.Instant.EPOCH.plusNanos(request.epochMicros() * 1000)
-          + " is older than the tenant's PITR window (pitr_interval " + window + ", since "
-          + java.time.Instant.EPOCH.plusNanos(windowStartMicros * 1000) + ")");
-    }
     synchronized (timelines) {
-      PageserverLsnAtTime found = LsnForTime.find(timeline, request.epochMicros());
+      PageserverLsnAtTime found = LsnForTime.find(timeline, request.epochMicros()); // no commit that old: 404
+      java.time.Duration window = settings.pitrInterval(request.tenantId());
+      long windowStartMicros = (System.currentTimeMillis() - window.toMillis()) * 1000;
+      if (request.epochMicros() < windowStartMicros) {
+        throw PageserverException.badRequest(java.time.Instant.EPOCH.plusNanos(request.epochMicros() * 1000)
+            + " is older than the tenant's PITR window (pitr_interval " + TenantSettings.describe(window)
+            + ": nothing before " + java.time.Instant.EPOCH.plusNanos(windowStartMicros * 1000) + ")");
+      }
       Timeline holder = timelines.get(request.tenantId(), found.timelineId());
       holder.checkStartable(found.lsn());
       if (request.leaseMillis() > 0) {

@@ -98,6 +98,7 @@ class GcEndToEndTest {
     primary.execute("CREATE TABLE t(key int primary key, value text)");
     primary.execute("INSERT INTO t SELECT g, 'a' || g FROM generate_series(1, 1000) g");
     long afterA = insertLsn(primary);
+    long timeAMicros = System.currentTimeMillis() * 1000; // after commit A: commit A is the last one by then
     String checksumA = primary.checksum();
     bench.awaitIngested(MAIN, afterA);
     bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA),
@@ -175,9 +176,8 @@ class GcEndToEndTest {
         PageserverTimelineInfo.class));
     assertEquals(BusErrors.BAD_REQUEST, belowCutoff.failureCode());
     assertTrue(belowCutoff.getMessage().contains("below the GC cutoff"), belowCutoff.getMessage());
-    long hourAgo = (System.currentTimeMillis() - 3_600_000) * 1000;
     ReplyException tooOld = assertThrows(ReplyException.class, () -> bench.request(
-        BusAddresses.PAGESERVER_LSN_FOR_TIME, new PageserverLsnForTime(TENANT, MAIN, hourAgo, 60_000),
+        BusAddresses.PAGESERVER_LSN_FOR_TIME, new PageserverLsnForTime(TENANT, MAIN, timeAMicros, 60_000),
         PageserverLsnAtTime.class));
     assertEquals(BusErrors.BAD_REQUEST, tooOld.failureCode());
     assertTrue(tooOld.getMessage().contains("older than the tenant's PITR window"), tooOld.getMessage());
