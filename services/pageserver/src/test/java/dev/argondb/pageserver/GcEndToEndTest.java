@@ -135,6 +135,13 @@ class GcEndToEndTest {
     bench.awaitIngested(MAIN, lastSwitch);
     awaitUploaded(MAIN, lastSwitch);
 
+    // Compaction: with at most two deltas on a full image, roll forwards wrote full images beside initdb's; the
+    // newest chain rests on one, so the data at the end (checked below) comes from a compacted image.
+    List<Long> fullImages = bench.info(MAIN).imageLsns().stream().filter(lsn -> Files.isDirectory(
+        pageserver.timelines().directoryOf(TENANT, MAIN).resolve("images").resolve(String.format("%016X", lsn))
+            .resolve("pgdata"))).toList();
+    assertTrue(fullImages.size() >= 2, "full images written by compaction: " + fullImages);
+
     Path mainPrefix = remoteDir.resolve(RemoteKeys.timelinePrefix(TENANT, MAIN));
     Path orphan = mainPrefix.resolve("images/00000000DEADBEEF.tar");
     Files.writeString(orphan, "left by an upload pass cut short");

@@ -56,6 +56,6 @@ public final class GcMetrics {
   private Counter freedCounter(String where, String kind) {
     return freed.computeIfAbsent(where + "/" + kind, k -> Counter.builder("argon_pageserver_gc_freed_bytes_total")
         .description("Bytes GC deleted (orphans: remote objects no index named, counted by object)")
-        .tag("where", where).tag("kind", kind).baseUnit("bytes").register(registry));
+        .tag("where", where).tag("kind", kind).register(registry));
   }
 }

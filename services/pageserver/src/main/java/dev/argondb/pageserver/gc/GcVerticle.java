@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class GcVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GcVerticle.class);
   public static final long DEFAULT_GC_PERIOD_MILLIS = 3_600_000;
+  static final long LAG_REFRESH_MILLIS = 10_000;
 
   private final Timelines timelines;
   private final TenantSettings settings;
@@ -71,6 +72,8 @@ public final class GcVerticle extends VerticleBase {
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     vertx.setPeriodic(periodMillis, id -> run(null));
+    trackLags();
+    vertx.setPeriodic(LAG_REFRESH_MILLIS, id -> trackLags()); // new timelines get their cutoff lag meter
     return restoreTenantSettings().compose(restored -> Future.all(
         bus.<PageserverRunGc>consumer(BusAddresses.PAGESERVER_RUN_GC, m -> reply(m, run(m.body().tenantId())))
             .completion(),
