@@ -94,13 +94,26 @@ public final class PageserverVerticle extends VerticleBase {
   private PageserverLsnAtTime lsnForTime(PageserverLsnForTime request) throws java.io.IOException {
     Timeline timeline = timelines.get(request.tenantId(), request.timelineId());
     synchronized (timelines) {
-      PageserverLsnAtTime found = LsnForTime.find(timeline, request.epochMicros()); // no commit that old: 404
       java.time.Duration window = settings.pitrInterval(request.tenantId());
       long windowStartMicros = (System.currentTimeMillis() - window.toMillis()) * 1000;
-      if (request.epochMicros() < windowStartMicros) {
-        throw PageserverException.badRequest(java.time.Instant.EPOCH.plusNanos(request.epochMicros() * 1000)
-            + " is older than the tenant's PITR window (pitr_interval " + TenantSettings.describe(window)
-            + ": nothing before " + java.time.Instant.EPOCH.plusNanos(windowStartMicros * 1000) + ")");
+      boolean tooOld = request.epochMicros() < windowStartMicros;
+      PageserverException outsideWindow = PageserverException.badRequest(
+          java.time.Instant.EPOCH.plusNanos(request.epochMicros() * 1000) + " is older than the tenant's PITR window"
+          + " (pitr_interval " + TenantSettings.describe(window) + ": nothing before "
+          + java.time.Instant.EPOCH.plusNanos(windowStartMicros * 1000) + ")");
+      PageserverLsnAtTime found;
+      try {
+        found = LsnForTime.find(timeline, request.epochMicros());
+      } catch (PageserverException none) {
+        // With the whole history, "no commit that old" (404) is the answer; once GC collected some, the commit
+        // index may start later, and a time outside the window is refused for that.
+        if (tooOld && timeline.gcState().cutoffLsn() != 0) {
+          throw outsideWindow;
+        }
+        throw none;
+      }
+      if (tooOld) {
+        throw outsideWindow;
       }
       Timeline holder = timelines.get(request.tenantId(), found.timelineId());
       holder.checkStartable(found.lsn());

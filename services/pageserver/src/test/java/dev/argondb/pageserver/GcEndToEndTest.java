@@ -107,13 +107,23 @@ class GcEndToEndTest {
     // Rounds of about 2 MB of WAL, each ending in a checkpoint and a segment switch: an image per round.
     long afterB = 0;
     long notRetained = 0;
+    long leased = 0;
     String checksumB = null;
+    String checksumLeased = null;
     for (int round = 1; round <= 7; round++) {
       int images = bench.info(MAIN).imageLsns().size();
       primary.execute("INSERT INTO t SELECT g, repeat('x', 300) FROM generate_series(" + (round * 10_000) + ", "
           + (round * 10_000 + 5_000) + ") g");
       if (round == 1) {
         notRetained = insertLsn(primary);
+      }
+      if (round == 4) {
+        leased = insertLsn(primary);
+        checksumLeased = primary.checksum();
+        bench.awaitIngested(MAIN, leased);
+        // What the control plane does before it branches at a resolved LSN: a GC lease (here of a minute).
+        bench.request(BusAddresses.PAGESERVER_CHECK_LSN, new PageserverCheckLsn(TENANT, MAIN, leased, 60_000),
+            PageserverTimelineInfo.class);
       }
       if (round == 2) {
         afterB = insertLsn(primary);
@@ -177,6 +187,7 @@ class GcEndToEndTest {
     bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.branch(TENANT, FROM_SNAPSHOT, MAIN, afterB), PageserverTimelineInfo.class);
     assertEquals(checksumB, bench.checksumOf(FROM_SNAPSHOT, 0));
+    assertEquals(checksumLeased, bench.checksumOf(MAIN, leased), "GC kept what the lease holds");
     long refusedLsn = notRetained;
     ReplyException belowCutoff = assertThrows(ReplyException.class, () -> bench.request(
         BusAddresses.PAGESERVER_CHECK_LSN, new PageserverCheckLsn(TENANT, MAIN, refusedLsn),
@@ -202,6 +213,11 @@ class GcEndToEndTest {
         .map(PageserverSnapshot::name).toList());
     assertThrows(ReplyException.class, () -> bench.request(BusAddresses.PAGESERVER_CHECK_LSN,
         new PageserverCheckLsn(TENANT, MAIN, refusedLsn), PageserverTimelineInfo.class), "the cutoff survives");
+    ReplyException stillTooOld = assertThrows(ReplyException.class, () -> bench.request(
+        BusAddresses.PAGESERVER_LSN_FOR_TIME, new PageserverLsnForTime(TENANT, MAIN, timeAMicros),
+        PageserverLsnAtTime.class));
+    assertTrue(stillTooOld.getMessage().contains("PITR window (pitr_interval 1s"), "the tenant's window survives: "
+        + stillTooOld.getMessage());
   }
 
   @Test

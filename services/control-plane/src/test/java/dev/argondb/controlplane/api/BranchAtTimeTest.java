@@ -124,6 +124,12 @@ class BranchAtTimeTest {
     assertTrue(beforeAnyCommit.getString("error").contains("no commit on branch \"main\""), beforeAnyCommit.encode());
     assertEquals(3L, cp.sql("SELECT count(*) FROM timelines"));
 
+    // A snapshot at the same time lands on the same commit end.
+    JsonObject snapshot = expect(201, cp.post("/v1/tenants/" + tenant + "/snapshots", new JsonObject()
+        .put("name", "between").put("time", between.toString())));
+    assertEquals(Lsn.format(at), snapshot.getString("lsn"));
+    assertEquals(mainId, snapshot.getString("timeline_id"));
+
     // With a PITR window of a second, the same time is too old a moment later: refused, nothing stored.
     expect(200, cp.patch("/v1/tenants/" + tenant, new JsonObject().put("pitr_interval", "1s")));
     Thread.sleep(1_100);
