@@ -218,6 +218,23 @@ class GcEndToEndTest {
         PageserverLsnAtTime.class));
     assertTrue(stillTooOld.getMessage().contains("PITR window (pitr_interval 1s"), "the tenant's window survives: "
         + stillTooOld.getMessage());
+
+    // A deleted timeline loses its remote index at once (even right after a restart, before any upload pass); GC
+    // then deletes the layers it left.
+    bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, FROM_SNAPSHOT),
+        PageserverTimelineInfo.class);
+    Path deletedPrefix = remoteDir.resolve(RemoteKeys.timelinePrefix(TENANT, FROM_SNAPSHOT));
+    long deadline = System.currentTimeMillis() + TIMEOUT;
+    while (Files.exists(deletedPrefix.resolve(RemoteKeys.INDEX))) {
+      assertTrue(System.currentTimeMillis() < deadline, "the deleted timeline's index goes");
+      Thread.sleep(50);
+    }
+    Path leftover = deletedPrefix.resolve("wal/0000000000000002");
+    Files.createDirectories(leftover.getParent());
+    Files.writeString(leftover, "a layer of a deleted timeline");
+    bench.request(BusAddresses.PAGESERVER_RUN_GC, new PageserverRunGc(null), PageserverGcResult.class);
+    assertFalse(Files.exists(leftover), "the deleted timeline's layers are collected");
+    assertTrue(Files.exists(mainPrefix.resolve(RemoteKeys.INDEX)), "a live timeline's index stays");
   }
 
   @Test

@@ -107,7 +107,46 @@ public final class GcVerticle extends VerticleBase {
         return Future.succeededFuture();
       }));
     }
+    if (uploads != null) {
+      chain = chain.compose(v -> collectDeletedTimelines(tenantId, tally).recover(failure -> {
+        LOG.warn("GC of deleted timelines' remote objects failed: {}", failure.toString());
+        return Future.succeededFuture();
+      }));
+    }
     return chain.map(done -> tally.result(chosen.size()));
+  }
+
+  /**
+   * Objects of timelines that no longer exist: deleting a timeline removes its remote index first (so a rebuild
+   * does not bring it back); its layers, named by no index now, go here. A timeline prefix with an index, or
+   * whose timeline exists here, is left alone.
+   */
+  private Future<Void> collectDeletedTimelines(String tenantId, Tally tally) {
+    String prefix = RemoteKeys.TENANTS + (tenantId == null ? "" : tenantId + "/");
+    return uploads.storage().list(prefix).compose(keys -> {
+      java.util.Map<String, List<String>> byTimeline = new java.util.HashMap<>();
+      for (String key : keys) {
+        String[] parts = key.split("/");
+        // tenants/<tenant>/timelines/<timeline>/<name...>
+        if (parts.length >= 5 && parts[2].equals("timelines")) {
+          byTimeline.computeIfAbsent(parts[1] + "/" + parts[3], k -> new ArrayList<>()).add(key);
+        }
+      }
+      Future<Void> deletions = Future.succeededFuture();
+      for (var entry : byTimeline.entrySet()) {
+        String[] ids = entry.getKey().split("/");
+        boolean indexed = entry.getValue().stream().anyMatch(k -> k.endsWith("/" + RemoteKeys.INDEX));
+        if (indexed || timelines.exists(ids[0], ids[1])) {
+          continue;
+        }
+        for (String key : entry.getValue()) {
+          deletions = deletions.compose(d -> timelines.exists(ids[0], ids[1]) ? Future.succeededFuture()
+              : uploads.storage().delete(key).onSuccess(deleted -> tally.remote("orphan", 0, metrics)));
+        }
+        LOG.info("GC deletes {} remote object(s) of deleted timeline {}", entry.getValue().size(), entry.getKey());
+      }
+      return deletions;
+    });
   }
 
   private Future<Void> collect(Timeline timeline, Tally tally) {

@@ -55,7 +55,12 @@ public final class RemoteUploadVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       dev.argondb.pgruntime.PgFiles.deleteRecursively(staging);
       return null;
-    }, false).onSuccess(cleaned -> timer = vertx.setPeriodic(passMillis, id -> passAll()));
+    }, false).onSuccess(cleaned -> {
+      // Every timeline gets its uploader now, not at the first pass: one deleted before that pass must still
+      // lose its remote index (passAll forgets the timelines of uploaders whose timeline is gone).
+      timelines.all().forEach(t -> uploaderOf(t.tenantId() + "/" + t.timelineId(), t));
+      timer = vertx.setPeriodic(passMillis, id -> passAll());
+    });
   }
 
   @Override

@@ -143,6 +143,9 @@ final class TimelineUploader {
         })
         .compose(work::apply)
         .onSuccess(written -> index = written)
+        // It may have written a new index before failing: the next pass reads the one in remote storage again
+        // rather than write one from memory that names deleted objects.
+        .onFailure(failed -> index = null)
         .onComplete(done -> running = false);
     current = mine;
     return mine;
