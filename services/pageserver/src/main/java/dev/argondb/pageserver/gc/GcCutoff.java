@@ -11,7 +11,10 @@ import java.util.Optional;
  * A timeline's GC cutoff: the end of the last commit in its own WAL at or before now minus the tenant's PITR
  * window (a branch at any time inside the window reads at or above it), never above the remote consistent LSN
  * (remote storage must hold everything a rebuild needs at the cutoff) and never below the previous cutoff. With no
- * commit that old, the previous cutoff (or the timeline's start: nothing to collect). Blocking.
+ * commit that old, the previous cutoff (or the timeline's start: nothing to collect). The newest image is never
+ * collected whatever the cutoff (it is above it, or the one the cutoff reads from), so a roll forward always keeps
+ * its base; with remote storage, {@link TimelineGc} also holds the cutoff back until the image it reads from is
+ * uploaded. Blocking.
  */
 public final class GcCutoff {
   private GcCutoff() {}

@@ -71,7 +71,11 @@ public final class GcVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
-    vertx.setPeriodic(periodMillis, id -> run(null));
+    vertx.setPeriodic(periodMillis, id -> {
+      if (last.isComplete()) { // a pass longer than the period is not followed by a queue of them
+        run(null);
+      }
+    });
     trackLags();
     vertx.setPeriodic(LAG_REFRESH_MILLIS, id -> trackLags()); // new timelines get their cutoff lag meter
     return restoreTenantSettings().compose(restored -> Future.all(
