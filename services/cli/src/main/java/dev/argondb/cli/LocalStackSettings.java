@@ -1,5 +1,6 @@
 package dev.argondb.cli;
 
+import dev.argondb.pageserver.remote.RemoteStorageConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -26,44 +27,53 @@ import java.util.List;
  *                              TLS with the certificate {@code argon init} generated)
  * @param gatewayInstances      gateway event loops (verticles) sharing the port when TLS is off; 0 = one per core
  * @param pageserverPort        the pageserver's gRPC (basebackups), {@code /metrics} and {@code /health}
+ * @param remoteStorage         where the pageserver uploads layers and WAL ({@code remote_storage} in config.json,
+ *                              the pageserver's JSON form); null = the directory {@code remote/} of the Argon home
  */
 public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort, int computeHttpPort,
                                  int controlDbPort, String controlDbPassword, String adminPassword,
                                  String defaultTenantId, String pgBinDir, List<Integer> safekeeperHttpPorts,
                                  int walQuorum, int stackAdminPort, boolean gatewayRequireTls,
-                                 int gatewayInstances, int pageserverPort) {
+                                 int gatewayInstances, int pageserverPort, RemoteStorageConfig remoteStorage) {
 
   public static final String ADMIN_ROLE = "cloud_admin";
   public static final String DEFAULT_ENDPOINT = "main";
 
   public static LocalStackSettings defaults() {
     return new LocalStackSettings(55432, 9702, 9700, 9701, 9709, randomSecret(), randomSecret(), null,
-        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708, false, 0, 9714);
+        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708, false, 0, 9714, null);
   }
 
   public LocalStackSettings withPorts(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort,
                                       int computeHttpPort, int controlDbPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances, pageserverPort);
+        gatewayRequireTls, gatewayInstances, pageserverPort, remoteStorage);
   }
 
   public LocalStackSettings withSafekeepers(List<Integer> httpPorts, int quorum, int adminPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, httpPorts, quorum, adminPort, gatewayRequireTls,
-        gatewayInstances, pageserverPort);
+        gatewayInstances, pageserverPort, remoteStorage);
   }
 
   public LocalStackSettings withDefaultTenant(String tenantId) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, tenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances, pageserverPort);
+        gatewayRequireTls, gatewayInstances, pageserverPort, remoteStorage);
   }
 
   public LocalStackSettings withPageserverPort(int port) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances, port);
+        gatewayRequireTls, gatewayInstances, port, remoteStorage);
+  }
+
+  /** These settings with the pageserver uploading to {@code remote} (null: the home's {@code remote/}). */
+  public LocalStackSettings withRemoteStorage(RemoteStorageConfig remote) {
+    return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
+        gatewayRequireTls, gatewayInstances, pageserverPort, remote);
   }
 
   /** Safekeeper ids: sk1, sk2, ... one per port. */
@@ -114,7 +124,8 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         .put("pg_bin_dir", pgBinDir).put("safekeeper_http_ports", new JsonArray(safekeeperHttpPorts))
         .put("wal_quorum", walQuorum).put("stack_admin_port", stackAdminPort)
         .put("gateway_require_tls", gatewayRequireTls).put("gateway_instances", gatewayInstances)
-        .put("pageserver_port", pageserverPort);
+        .put("pageserver_port", pageserverPort)
+        .put("remote_storage", remoteStorage == null ? null : remoteStorage.toJson());
   }
 
   public static LocalStackSettings fromJson(JsonObject json) {
@@ -132,6 +143,8 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         json.getString("default_tenant_id"), json.getString("pg_bin_dir"), List.copyOf(safekeeperPorts),
         json.getInteger("wal_quorum", d.walQuorum), json.getInteger("stack_admin_port", d.stackAdminPort),
         json.getBoolean("gateway_require_tls", d.gatewayRequireTls), json.getInteger("gateway_instances", d.gatewayInstances),
-        json.getInteger("pageserver_port", d.pageserverPort));
+        json.getInteger("pageserver_port", d.pageserverPort),
+        json.getJsonObject("remote_storage") == null ? null
+            : RemoteStorageConfig.fromJson(json.getJsonObject("remote_storage")));
   }
 }

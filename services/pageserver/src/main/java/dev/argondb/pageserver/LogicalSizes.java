@@ -4,7 +4,11 @@ import dev.argondb.pageserver.image.ImageChain;
 import dev.argondb.pageserver.image.ImageManifest;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pageserver.timeline.Timelines;
+import dev.argondb.pageserver.image.Image;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +23,28 @@ final class LogicalSizes {
   /** {@code <relfilenode>[_fsm|_vm|_init][.<segment>]}. */
   private static final Pattern RELATION_FILE = Pattern.compile("\\d+(_(fsm|vm|init))?(\\.\\d+)?");
 
-  /** Measures every timeline's newest image chain and hands the sizes to the meters. */
-  void refresh(Timelines timelines, PageserverMetrics metrics) {
+  /** Each timeline's image list (and its ancestors') when its size was last measured. */
+  private Map<Timeline, List<Image>> measuredWith = new HashMap<>();
+
+  /**
+   * Measures the timelines whose newest image chain may have changed: an image was added to or removed from it
+   * or one of its ancestors (images are immutable, so nothing else changes a logical size). Idle branches cost
+   * a reference comparison each, not a chain walk.
+   */
+  synchronized void refreshChanged(Timelines timelines, PageserverMetrics metrics) {
+    Map<Timeline, List<Image>> now = new HashMap<>();
     for (Timeline timeline : timelines.all()) {
-      refresh(timeline, metrics);
+      now.put(timeline, timeline.images().all());
     }
+    for (Timeline timeline : now.keySet()) {
+      for (Timeline t = timeline; t != null; t = t.ancestor()) {
+        if (measuredWith.get(t) != t.images().all()) {
+          refresh(timeline, metrics);
+          break;
+        }
+      }
+    }
+    measuredWith = now;
   }
 
   /** Measures one timeline (a new one: measuring them all would make branch creation grow with their number). */

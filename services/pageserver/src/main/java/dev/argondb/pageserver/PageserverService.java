@@ -13,6 +13,7 @@ import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.reconstruction.ImageRollForward;
 import dev.argondb.pageserver.reconstruction.PageReconstructionVerticle;
 import dev.argondb.pageserver.reconstruction.RedoMetrics;
+import dev.argondb.pageserver.remote.LayerCache;
 import dev.argondb.pageserver.remote.RemoteMetrics;
 import dev.argondb.pageserver.remote.RemoteRestore;
 import dev.argondb.pageserver.remote.RemoteStorage;
@@ -39,8 +40,9 @@ public final class PageserverService {
   /** A deployed pageserver: where it serves gRPC, and how to stop it (ingest first, then the timelines are closed). */
   public record Handle(String host, int port, String httpDeployment, String busDeployment, String ingestDeployment,
                        Timelines timelines, PageReconstructionVerticle reconstruction,
-                       RemoteUploadVerticle uploads, GcVerticle gc) {
+                       RemoteUploadVerticle uploads, LayerCache layerCache, GcVerticle gc) {
     public Future<Void> undeploy(Vertx vertx) {
+      layerCache.stop();
       Future<Void> gcStopped = gc == null ? Future.succeededFuture() : vertx.undeploy(gc.deploymentID());
       Future<Void> uploadsStopped = gcStopped.eventually(() -> uploads == null ? Future.succeededFuture()
           : vertx.undeploy(uploads.deploymentID()));
@@ -79,31 +81,44 @@ public final class PageserverService {
       LOG.info("Pageserver holds {} timeline(s) in {}", loaded, config.dataDir().toAbsolutePath());
       return binaries;
     }, false)).compose(binaries -> {
-      timelines.all().forEach(metrics::track);
-      metrics.timelinesGauge(() -> timelines.all().size());
-      PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
-          new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry),
-              config.maxDeltaChain()));
-      BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
-          metrics, config.basebackupWaitMillis());
-      PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
-      TenantSettings settings = new TenantSettings(config.dataDir());
-      Snapshots snapshots = new Snapshots(timelines);
-      GcLeases leases = new GcLeases();
-      return vertx.deployVerticle(http).compose(httpId ->
-          vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics,
-                  settings, leases))
-              .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
-                  .compose(ingestId -> vertx.deployVerticle(reconstruction)
-                      .compose(redoId -> deployUploads(vertx, timelines, remote[0], remoteMetrics, remoteStaging))
-                      .compose(uploads -> {
-                        GcVerticle gc = new GcVerticle(timelines, settings, snapshots, leases, uploads,
-                            new GcMetrics(registry, () -> snapshotCount(timelines), leases::count),
-                            config.gcPeriodMillis());
-                        return vertx.deployVerticle(gc).map(gcId -> new Handle(config.host(), http.actualPort(),
-                            httpId, busId, ingestId, timelines, reconstruction, uploads, gc));
-                      }))));
+      // Images in remote storage only are downloaded when first read; local ones are evicted beyond the limit.
+      LayerCache cache = new LayerCache(vertx, timelines, remote[0], remoteMetrics, registry,
+          config.layerCacheBytes(), config.dataDir(), LayerCache.DEFAULT_SYNC_MILLIS);
+      return cache.start().compose(started -> deployServices(vertx, config, registry, timelines, metrics,
+          remoteMetrics, remote[0], remoteStaging, binaries, cache).onFailure(failed -> cache.stop()));
     });
+  }
+
+  /** Once the timelines are loaded and the layer cache knows their images: every verticle of the pageserver. */
+  private static Future<Handle> deployServices(Vertx vertx, PageserverConfig config, PrometheusMeterRegistry registry,
+                                               Timelines timelines, PageserverMetrics metrics,
+                                               RemoteMetrics remoteMetrics, RemoteStorage remote, Path remoteStaging,
+                                               PgBinaries binaries, LayerCache cache) {
+    timelines.all().forEach(metrics::track);
+    metrics.timelinesGauge(() -> timelines.all().size());
+    PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
+        new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry), cache,
+            config.maxDeltaChain()));
+    BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
+        metrics, config.basebackupWaitMillis(), cache::pin);
+    PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
+    TenantSettings settings = new TenantSettings(config.dataDir());
+    Snapshots snapshots = new Snapshots(timelines);
+    GcLeases leases = new GcLeases();
+    return vertx.deployVerticle(http).compose(httpId ->
+        vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics,
+                settings, leases))
+            .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
+                .compose(ingestId -> vertx.deployVerticle(reconstruction)
+                    .compose(redoId -> deployUploads(vertx, timelines, remote, remoteMetrics, remoteStaging,
+                        cache))
+                    .compose(uploads -> {
+                      GcVerticle gc = new GcVerticle(timelines, settings, snapshots, leases, uploads, cache,
+                          new GcMetrics(registry, () -> snapshotCount(timelines), leases::count),
+                          config.gcPeriodMillis());
+                      return vertx.deployVerticle(gc).map(gcId -> new Handle(config.host(), http.actualPort(),
+                          httpId, busId, ingestId, timelines, reconstruction, uploads, cache, gc));
+                    }))));
   }
 
   private static int snapshotCount(Timelines timelines) {
@@ -119,12 +134,12 @@ public final class PageserverService {
   }
 
   private static Future<RemoteUploadVerticle> deployUploads(Vertx vertx, Timelines timelines, RemoteStorage storage,
-                                                            RemoteMetrics metrics, Path staging) {
+                                                            RemoteMetrics metrics, Path staging, LayerCache cache) {
     if (storage == null) {
       return Future.succeededFuture(null);
     }
     RemoteUploadVerticle uploads = new RemoteUploadVerticle(timelines, storage, metrics, staging,
-        RemoteUploadVerticle.DEFAULT_PASS_MILLIS, RemoteUploadVerticle.DEFAULT_CONCURRENCY);
+        RemoteUploadVerticle.DEFAULT_PASS_MILLIS, RemoteUploadVerticle.DEFAULT_CONCURRENCY, cache);
     return vertx.deployVerticle(uploads).map(id -> uploads);
   }
 }

@@ -141,7 +141,7 @@ public final class PageserverVerticle extends VerticleBase {
 
   private void refreshLogicalSizes() {
     vertx.executeBlocking(() -> {
-      logicalSizes.refresh(timelines, metrics);
+      logicalSizes.refreshChanged(timelines, metrics);
       return null;
     }, false);
   }

@@ -13,7 +13,9 @@ import dev.argondb.bus.PageserverFollowTimeline;
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.pageserver.image.ImageStore;
 import dev.argondb.pageserver.remote.RemoteIndex;
+import dev.argondb.pageserver.remote.RemoteLayer;
 import dev.argondb.pageserver.remote.RemoteKeys;
 import dev.argondb.pageserver.remote.RemoteMetrics;
 import dev.argondb.pageserver.remote.RemoteRestore;
@@ -29,6 +31,7 @@ import dev.argondb.safekeeper.SafekeeperService;
 import dev.argondb.safekeeper.wal.TimelineDirectory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import java.io.RandomAccessFile;
@@ -142,15 +145,35 @@ class RemoteRebuildEndToEndTest {
         }
       }
 
-      // Wipe the pageserver; a new one with the same remote storage rebuilds every timeline.
+      // Wipe the pageserver; a new one with the same remote storage rebuilds every timeline, lazily. (No image
+      // roll forward on it: only basebackups read images here.)
       pageserver.undeploy(vertx).await();
       PgFiles.deleteRecursively(root.resolve("pageserver"));
-      pageserver = deploy(config);
+      pageserver = deploy(config.withRedo(64 << 20, 1, 500));
       assertTrue(Lsn.compare(bench.info(MAIN).lastRecordLsn(), consistent) >= 0, "restored up to the consistent LSN");
       assertEquals(afterA, bench.info(BRANCH).startLsn());
       assertTrue(bench.info(MAIN).imageLsns().containsAll(imageLsns), "images restored: " + bench.info(MAIN).imageLsns());
       bench.awaitIngested(MAIN, afterC); // ingest resumed from the safekeepers past the remote consistent LSN
+      // Until the first basebackup, no image is downloaded: each is its description, remote only.
+      for (long lsn : imageLsns) {
+        assertTrue(Files.exists(imageDir(MAIN, lsn).resolve(ImageStore.REMOTE_ONLY)), "remote only: " + Lsn.format(lsn));
+        assertFalse(Files.exists(imageDir(MAIN, lsn).resolve("pgdata")), "no files of " + Lsn.format(lsn));
+      }
+      assertEquals(0.0, imageBytesDownloaded());
+      assertEquals(0.0, counter("argon_pageserver_layer_cache_misses_total"));
+      double getsBefore = remoteGets();
+      // Two basebackups at once share each image's download: as many downloads as images now on disk.
+      Future<Long> first = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, root.resolve("bb-1"));
+      Future<Long> second = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, root.resolve("bb-2"));
+      Future.all(first, second).await();
+      long local = imageLsns.stream().filter(lsn -> !Files.exists(imageDir(MAIN, lsn).resolve(ImageStore.REMOTE_ONLY)))
+          .count();
+      assertTrue(local >= 1, "the chain is on disk now");
+      assertEquals(local, registry.get("argon_pageserver_layer_cache_download_seconds").timer().count());
       assertEquals(checksumC, bench.checksumOf(MAIN, 0));
+      assertTrue(imageBytesDownloaded() > 0, "the basebackup downloaded its image chain");
+      assertTrue(counter("argon_pageserver_layer_cache_misses_total") >= 1);
+      assertTrue(remoteGets() > getsBefore);
       assertEquals(checksumA, bench.checksumOf(MAIN, afterA));
       assertEquals(checksumA, bench.checksumOf(BRANCH, 0));
       assertTrue(registry.get("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "wal").counter().count()
@@ -159,7 +182,63 @@ class RemoteRebuildEndToEndTest {
   }
 
   @Test
-  void aCorruptLayerIsRefusedAndItsTimelineNotServed() throws Exception {
+  void aLayerCacheSmallerThanTheImagesEvictsUploadedOnesAndABasebackupDownloadsThemAgain() throws Exception {
+    long limit = 1 << 20; // far below the first (full) image
+    try (TestS3Server s3 = new TestS3Server(root.resolve("s3"))) {
+      List<SafekeeperRef> safekeepers = deploySafekeepers();
+      PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0).withRedo(1 << 20, 1, 500)
+          .withRemoteStorage(s3.config("argon", "cache")).withLayerCacheBytes(limit);
+      pageserver = deploy(config);
+      PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+          PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
+          PageserverTimelineInfo.class);
+      TestCompute primary = bench.startCompute(MAIN, 0);
+      bench.streamToSafekeepers(primary, main.startLsn(), safekeepers);
+      bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
+          PageserverTimelineInfo.class);
+      primary.execute("CREATE TABLE t(key int primary key, value text)");
+      primary.execute("INSERT INTO t SELECT g, repeat('x', 100) || g FROM generate_series(1, 20000) g");
+      primary.execute("CHECKPOINT");
+      long afterInsert = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
+      String checksum = primary.checksum();
+      bench.awaitIngested(MAIN, afterInsert);
+      long deadline = System.currentTimeMillis() + TIMEOUT;
+      while (bench.info(MAIN).imageLsns().size() < 2) {
+        assertTrue(System.currentTimeMillis() < deadline, "a delta image is made");
+        Thread.sleep(50);
+      }
+      awaitAllImagesUploaded(MAIN);
+      long full = bench.info(MAIN).imageLsns().get(0);
+
+      // Uploaded images beyond the limit go back to remote only, least recently used first; what stays on disk is
+      // within the limit but for images not uploaded yet (nothing is pinned now).
+      deadline = System.currentTimeMillis() + TIMEOUT;
+      while (counter("argon_pageserver_layer_cache_evictions_total") == 0
+          || Files.exists(imageDir(MAIN, full).resolve("pgdata")) || localImageBytes(true) > limit) {
+        assertTrue(System.currentTimeMillis() < deadline, "images are evicted down to the limit");
+        Thread.sleep(50);
+      }
+      assertTrue(Files.exists(imageDir(MAIN, full).resolve(ImageStore.REMOTE_ONLY)), "the full image is remote only");
+      assertTrue(Files.exists(imageDir(MAIN, full).resolve("image.json")), "its description stays");
+      double evictions = counter("argon_pageserver_layer_cache_evictions_total");
+      double downloaded = imageBytesDownloaded();
+
+      // A basebackup downloads the evicted chain again and returns the same rows; afterwards it is evicted again.
+      assertEquals(checksum, bench.checksumOf(MAIN, afterInsert));
+      assertTrue(imageBytesDownloaded() > downloaded, "downloaded again");
+      assertTrue(counter("argon_pageserver_layer_cache_misses_total") >= 1);
+      deadline = System.currentTimeMillis() + TIMEOUT;
+      while (counter("argon_pageserver_layer_cache_evictions_total") <= evictions || localImageBytes(true) > limit) {
+        assertTrue(System.currentTimeMillis() < deadline, "evicted again once the basebackup is done");
+        Thread.sleep(50);
+      }
+      assertEquals(checksum, bench.checksumOf(MAIN, afterInsert));
+      assertTrue(registry.get("argon_pageserver_layer_cache_limit_bytes").gauge().value() == limit);
+    }
+  }
+
+  @Test
+  void aCorruptImageLayerIsRefusedWhenReadAndACorruptWalLayerRefusesItsTimeline() throws Exception {
     Path remoteDir = root.resolve("remote");
     List<SafekeeperRef> safekeepers = deploySafekeepers();
     PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0)
@@ -187,16 +266,30 @@ class RemoteRebuildEndToEndTest {
     awaitFile(branchIndex, false);
     pageserver.undeploy(vertx).await();
 
-    // One byte of the uploaded WAL segment flips.
+    // One byte of the uploaded image layer flips: the rebuilt pageserver lists the timeline (images are fetched
+    // when read), but its basebackup fails naming the layer, installs nothing, and the next request tries again.
     RemoteIndex index = uploaded(remoteDir, MAIN);
-    String walName = index.wal().get(0).name();
-    Path layer = remoteDir.resolve(RemoteKeys.timelinePrefix(TENANT, MAIN) + walName);
-    try (RandomAccessFile file = new RandomAccessFile(layer.toFile(), "rw")) {
-      file.seek(WalSegments.SEGMENT_SIZE / 2);
-      int b = file.read();
-      file.seek(WalSegments.SEGMENT_SIZE / 2);
-      file.write(b ^ 0x40);
+    RemoteLayer imageLayer = index.images().get(0);
+    flipByte(remoteDir.resolve(RemoteKeys.timelinePrefix(TENANT, MAIN) + imageLayer.name()), imageLayer.size() / 2);
+    PgFiles.deleteRecursively(root.resolve("pageserver"));
+    pageserver = deploy(config);
+    assertEquals(MAIN, bench.info(MAIN).timelineId(), "listed");
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      Path target = root.resolve("refused-" + attempt);
+      Exception refused = assertThrows(Exception.class, () -> bench.basebackups().fetch(bench.pageserverAddress(),
+          TENANT, MAIN, 0, target).await());
+      assertTrue(refused.getMessage().contains(imageLayer.name()) && refused.getMessage().contains("corrupt")
+          && refused.getMessage().contains(imageLayer.sha256()), "refused: " + refused.getMessage());
+      assertEquals(attempt, counter("argon_pageserver_layer_cache_download_errors_total"), "tried again");
+      Path image = imageDir(MAIN, imageLayer.endLsn());
+      assertTrue(Files.exists(image.resolve(ImageStore.REMOTE_ONLY)), "still remote only");
+      assertFalse(Files.exists(image.resolve("pgdata")), "nothing of the corrupt layer installed");
     }
+    pageserver.undeploy(vertx).await();
+
+    // One byte of the uploaded WAL segment flips: a rebuild refuses the timeline (WAL is needed to index it).
+    String walName = index.wal().get(0).name();
+    flipByte(remoteDir.resolve(RemoteKeys.timelinePrefix(TENANT, MAIN) + walName), WalSegments.SEGMENT_SIZE / 2);
     PgFiles.deleteRecursively(root.resolve("pageserver"));
     pageserver = deploy(config);
     ReplyException unknown = assertThrows(ReplyException.class, () -> bench.info(MAIN));
@@ -216,6 +309,57 @@ class RemoteRebuildEndToEndTest {
     assertTrue(reason != null && reason.contains(walName) && reason.contains("corrupt")
         && reason.contains(index.wal().get(0).sha256()), "refused: " + reason);
     assertTrue(result.refused().get(TENANT + "/" + other).contains("unreadable"), result.refused().toString());
+  }
+
+  private static void flipByte(Path file, long at) throws Exception {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(at);
+      int b = raf.read();
+      raf.seek(at);
+      raf.write(b ^ 0x40);
+    }
+  }
+
+  private Path imageDir(String timeline, long lsn) {
+    return pageserver.timelines().directoryOf(TENANT, timeline).resolve("images").resolve(String.format("%016X", lsn));
+  }
+
+  /**
+   * Bytes on disk of the main timeline's local images: with {@code uploadedOnly}, only those whose layer the
+   * remote index lists (remote.json), i.e. the evictable ones.
+   */
+  private long localImageBytes(boolean uploadedOnly) throws Exception {
+    long sum = 0;
+    for (long lsn : bench.info(MAIN).imageLsns()) {
+      Path dir = imageDir(MAIN, lsn);
+      if (uploadedOnly && !Files.exists(dir.resolve("remote.json"))) {
+        continue;
+      }
+      try (var walk = Files.walk(dir)) {
+        for (Path p : walk.filter(Files::isRegularFile).toList()) {
+          sum += Files.size(p);
+        }
+      } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException moving) {
+        return Long.MAX_VALUE; // an eviction or download is moving files right now: measure again
+      }
+    }
+    return sum;
+  }
+
+  private double counter(String name) {
+    var counter = registry.find(name).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private double imageBytesDownloaded() {
+    var counter = registry.find("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "image").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** Remote GETs (downloads) the pageserver made. */
+  private double remoteGets() {
+    var timer = registry.find("argon_pageserver_remote_operation_seconds").tag("op", "get").timer();
+    return timer == null ? 0 : timer.count();
   }
 
   private static void awaitFile(Path file, boolean exists) throws Exception {

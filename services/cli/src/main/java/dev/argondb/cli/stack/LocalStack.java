@@ -74,7 +74,8 @@ public final class LocalStack implements AutoCloseable {
     LocalSafekeepers safekeepers = new LocalSafekeepers(vertx, home, settings, metrics.registry());
     PageserverConfig pageserverConfig = PageserverConfig.defaults(home.pageserverDir(), settings.pageserverPort())
         .withPgBinDir(settings.pgBinDir())
-        .withRemoteStorage(new RemoteStorageConfig.Directory(home.root().resolve("remote")));
+        .withRemoteStorage(settings.remoteStorage() != null ? settings.remoteStorage()
+            : new RemoteStorageConfig.Directory(home.root().resolve("remote")));
     return safekeepers.startAll()
         .compose(refs -> refs.isEmpty()
             // Without safekeepers there is no WAL to ingest: computes keep their own data directories.

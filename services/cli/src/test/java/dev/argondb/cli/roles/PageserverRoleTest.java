@@ -42,4 +42,13 @@ class PageserverRoleTest {
     assertThrows(IllegalArgumentException.class, () -> read("""
         {"pageserver": {"remote_storage": {"kind": "s3"}}}""", Map.of()));
   }
+
+  @Test
+  void layerCacheBytesDefaultsTo20GiBAndMayBeSetOrUnlimited() throws Exception {
+    assertEquals(20L << 30, read("{}", Map.of()).layerCacheBytes());
+    assertEquals(1L << 30, read("{\"pageserver\": {\"layer_cache_bytes\": 1073741824}}", Map.of()).layerCacheBytes());
+    assertEquals(0, read("{\"pageserver\": {\"layer_cache_bytes\": 0}}", Map.of()).layerCacheBytes());
+    assertThrows(IllegalArgumentException.class, () -> read("{\"pageserver\": {\"layer_cache_bytes\": -1}}",
+        Map.of()));
+  }
 }

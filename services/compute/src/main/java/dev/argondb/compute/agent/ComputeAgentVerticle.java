@@ -46,7 +46,11 @@ public final class ComputeAgentVerticle extends VerticleBase {
   private static final int START_ATTEMPTS = 3;
   /**
    * Settings of a compute whose WAL the safekeepers keep: streaming replication to them, COMMIT
-   * waiting for a quorum, and checkpoints often enough for images to roll forward (DESIGN.md).
+   * waiting for a quorum, and checkpoints often enough for images to roll forward (DESIGN.md). No fsync, as
+   * Neon's computes: a COMMIT is durable once a quorum of safekeepers fsynced it, and a compute starts from a
+   * pageserver basebackup, so its own files never need to survive a host crash (a kept directory is reused only
+   * within the boot that wrote it). This spares each cold start Postgres's fsync of every file of the fresh
+   * directory before crash recovery (SyncDataDirectory), and each checkpoint its fsyncs.
    */
   private static final Map<String, String> DURABLE_WAL_SETTINGS = Map.of(
       "wal_level", "replica",
@@ -55,7 +59,8 @@ public final class ComputeAgentVerticle extends VerticleBase {
       "max_replication_slots", "10",
       "wal_sender_timeout", "10s",
       "checkpoint_timeout", "60s",
-      "wal_keep_size", "128MB");
+      "wal_keep_size", "128MB",
+      "fsync", "off");
 
   private final ComputeConfig config;
   private final ComputeMetrics metrics;

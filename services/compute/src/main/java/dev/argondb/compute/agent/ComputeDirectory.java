@@ -18,6 +18,8 @@ final class ComputeDirectory {
   /** Bootstrap superuser the agent uses to manage the compute (create roles, check activity). */
   static final String AGENT_USER = dev.argondb.bus.SystemRoles.AGENT_SUPERUSER;
 
+  private static final String BOOT_ID_FILE = "boot_id";
+
   private final Path root;
 
   ComputeDirectory(Path dataRoot, String endpointId) {
@@ -54,6 +56,23 @@ final class ComputeDirectory {
     Files.writeString(root.resolve("term"), Long.toString(term), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Records that the data directory was written during this boot of the host. Computes run with
+   * {@code fsync=off} (the safekeepers make WAL durable), so after a host crash what a kept directory holds is
+   * unknown, even if its pg_control says it shut down cleanly; within one boot the page cache has every write.
+   */
+  void recordBoot() throws IOException {
+    Files.createDirectories(root);
+    Files.writeString(root.resolve(BOOT_ID_FILE), HostBoot.id(), StandardCharsets.UTF_8);
+  }
+
+  /** Whether the data directory was written during this boot of the host (see {@link #recordBoot}). */
+  boolean isFromThisBoot() throws IOException {
+    Path file = root.resolve(BOOT_ID_FILE);
+    String boot = HostBoot.id();
+    return !boot.isEmpty() && Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(boot);
+  }
+
   boolean isInitialized() {
     return Files.exists(dataDir().resolve("PG_VERSION"));
   }
@@ -62,6 +81,7 @@ final class ComputeDirectory {
   void clear() throws IOException {
     dev.argondb.pgruntime.PgFiles.deleteRecursively(dataDir());
     Files.deleteIfExists(root.resolve("term"));
+    Files.deleteIfExists(root.resolve(BOOT_ID_FILE));
     Files.createDirectories(root);
   }
 

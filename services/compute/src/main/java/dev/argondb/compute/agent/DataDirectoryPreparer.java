@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * from a basebackup of its timeline at the LSN the control plane chose (the timeline's end elected from
  * the safekeepers, or a read-only endpoint's pinned LSN) in a fresh directory, which Postgres
  * crash-recovers to exactly that LSN (DESIGN.md). The directory a suspended compute left is reused only
- * when it shut down cleanly exactly at the timeline's end under a term the chosen history agrees with.
+ * when it shut down cleanly exactly at the timeline's end under a term the chosen history agrees with, during
+ * this boot of the host (computes run with fsync=off).
  * Without a pageserver (and safekeepers) the directory is initdb'ed once and kept.
  */
 final class DataDirectoryPreparer {
@@ -63,6 +64,7 @@ final class DataDirectoryPreparer {
         .compose(prepared -> vertx.executeBlocking(() -> {
           if (wal != null) {
             directory.recordTerm(wal.term());
+            directory.recordBoot();
           }
           if (source.readOnly()) {
             // A hot standby that replays the basebackup's WAL to its LSN, then waits for WAL that never comes.
@@ -95,6 +97,10 @@ final class DataDirectoryPreparer {
   private static boolean isUpToDate(ComputeDirectory directory, WalSource wal, long endLsn) throws IOException {
     if (wal == null || !directory.isInitialized()
         || Files.exists(directory.dataDir().resolve("standby.signal"))) {
+      return false;
+    }
+    if (!directory.isFromThisBoot()) {
+      LOG.info("Not reusing the kept data directory: it was written before the host last booted (fsync=off)");
       return false;
     }
     ControlFile control = CheckpointRecordEnd.controlFile(directory.dataDir());

@@ -35,12 +35,21 @@ public final class BasebackupPlanner {
     this.timelines = timelines;
   }
 
-  /** {@code lsn} 0 means the timeline's last ingested record end. */
+  /** {@code lsn} 0 means the timeline's last ingested record end. Every image must be on local disk. */
   public BasebackupPlan plan(String tenantId, String timelineId, long lsn) throws IOException {
     Timeline timeline = timelines.get(tenantId, timelineId);
     long at = lsn == 0 ? timeline.lastRecordLsn() : lsn;
     timeline.checkStartable(at);
-    ImageChain chain = imageFor(timeline, at);
+    return plan(timeline, at, imageFor(timeline, at));
+  }
+
+  /**
+   * The basebackup of {@code timeline} at {@code at} (checked startable) from {@code chain}, the image chain it
+   * sees there (opened, and kept on local disk, by the caller until the tar is sent).
+   */
+  public BasebackupPlan plan(Timeline timeline, long at, ImageChain chain) throws IOException {
+    String tenantId = timeline.tenantId();
+    String timelineId = timeline.timelineId();
     Image image = chain.newest();
     List<TarEntrySource> entries = new ArrayList<>();
     addImageFiles(chain, entries);

@@ -10,7 +10,10 @@ import dev.argondb.pageserver.timeline.LsnWaiters;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pageserver.timeline.Timelines;
 import dev.argondb.pgformat.Lsn;
+import dev.argondb.pageserver.image.ChainSource;
+import dev.argondb.pageserver.image.PinnedChain;
 import io.vertx.core.Future;
+import java.util.function.BiFunction;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
@@ -30,9 +33,19 @@ public final class BasebackupService {
   private final BasebackupPlanner planner;
   private final PageserverMetrics metrics;
   private final long waitMillis;
+  /** Opens the image chain a basebackup reads, on local disk and pinned there until closed (it may download). */
+  private final BiFunction<Timeline, Long, Future<PinnedChain>> chains;
 
+  /** Every image on local disk for good (no layer cache). */
   public BasebackupService(Vertx vertx, Timelines timelines, BasebackupPlanner planner, PageserverMetrics metrics,
                            long waitMillis) {
+    this(vertx, timelines, planner, metrics, waitMillis,
+        (timeline, lsn) -> vertx.executeBlocking(() -> ChainSource.LOCAL.open(timeline, lsn), false));
+  }
+
+  public BasebackupService(Vertx vertx, Timelines timelines, BasebackupPlanner planner, PageserverMetrics metrics,
+                           long waitMillis, BiFunction<Timeline, Long, Future<PinnedChain>> chains) {
+    this.chains = chains;
     this.vertx = vertx;
     this.timelines = timelines;
     this.planner = planner;
@@ -55,10 +68,20 @@ public final class BasebackupService {
       return;
     }
     ingested(timeline, request.getLsn(), response)
-        .compose(reached -> vertx.executeBlocking(() -> planner.plan(request.getTenantId(), request.getTimelineId(),
-            request.getLsn()), false))
+        .compose(reached -> vertx.executeBlocking(() -> {
+          long at = request.getLsn() == 0 ? timeline.lastRecordLsn() : request.getLsn();
+          timeline.checkStartable(at);
+          return at;
+        }, false))
+        // The chain's images stay on local disk (pinned) until the whole tar is sent.
+        .compose(at -> chains.apply(timeline, at).compose(pinned -> vertx.executeBlocking(
+            () -> planner.plan(timeline, at, pinned.chain()), false)
+            .onFailure(failure -> pinned.close())
+            .map(plan -> new Pinned(plan, pinned))))
         .onFailure(failure -> refuse(response, failure))
-        .onSuccess(plan -> new TarStreamer(vertx, plan, response).run().onComplete(sent -> {
+        .onSuccess(pinned -> new TarStreamer(vertx, pinned.plan(), response).run().onComplete(sent -> {
+          pinned.chain().close();
+          BasebackupPlan plan = pinned.plan();
           if (sent.succeeded()) {
             metrics.basebackupSent(sent.result(), System.nanoTime() - begin);
             LOG.info("Basebackup of {}/{} at {} (image {}): {} KB in {} ms", plan.tenantId(), plan.timelineId(),
@@ -71,6 +94,8 @@ public final class BasebackupService {
           }
         }));
   }
+
+  private record Pinned(BasebackupPlan plan, PinnedChain chain) {}
 
   /**
    * Completes once the timeline has ingested {@code lsn} (at once for 0 or an ingested LSN); after

@@ -10,6 +10,7 @@ import dev.argondb.bus.PageserverRunGc;
 import dev.argondb.bus.PageserverSnapshots;
 import dev.argondb.bus.PageserverTenantConfig;
 import dev.argondb.pageserver.PageserverException;
+import dev.argondb.pageserver.remote.LayerCache;
 import dev.argondb.pageserver.remote.RemoteIndex;
 import dev.argondb.pageserver.remote.RemoteKeys;
 import dev.argondb.pageserver.remote.RemoteLayer;
@@ -52,13 +53,16 @@ public final class GcVerticle extends VerticleBase {
   private final Snapshots snapshots;
   private final GcLeases leases;
   private final RemoteUploadVerticle uploads;
+  /** Null without one: then no image is ever pinned. */
+  private final LayerCache cache;
   private final GcMetrics metrics;
   private final long periodMillis;
   /** Passes run one after the other. */
   private Future<PageserverGcResult> last = Future.succeededFuture();
 
   public GcVerticle(Timelines timelines, TenantSettings settings, Snapshots snapshots, GcLeases leases,
-                    RemoteUploadVerticle uploads, GcMetrics metrics, long periodMillis) {
+                    RemoteUploadVerticle uploads, LayerCache cache, GcMetrics metrics, long periodMillis) {
+    this.cache = cache;
     this.timelines = timelines;
     this.settings = settings;
     this.snapshots = snapshots;
@@ -156,27 +160,34 @@ public final class GcVerticle extends VerticleBase {
   private Future<Void> collect(Timeline timeline, Tally tally) {
     if (uploads == null) {
       return vertx.executeBlocking(() -> {
-        TimelineGc.Prepared prepared = TimelineGc.prepare(timelines, timeline, settings, leases, -1, null);
-        tally.local(TimelineGc.deleteLocal(prepared), metrics);
+        TimelineGc.Prepared prepared = TimelineGc.prepare(timelines, timeline, settings, leases, -1, null, Set.of());
+        tally.local(TimelineGc.deleteLocal(prepared, this::pinned), metrics);
         return null;
       }, false);
     }
     return uploads.exclusive(timeline, index -> vertx.executeBlocking(() -> {
       Set<Long> uploadedImages = new HashSet<>();
       index.images().forEach(layer -> uploadedImages.add(layer.endLsn()));
+      Set<Long> remoteSegments = new HashSet<>();
+      index.wal().forEach(layer -> remoteSegments.add(WalSegments.segmentNumber(layer.startLsn())));
       TimelineGc.Prepared prepared = TimelineGc.prepare(timelines, timeline, settings, leases,
-          index.remoteConsistentLsn(), uploadedImages);
-      tally.local(TimelineGc.deleteLocal(prepared), metrics);
-      return prepared;
-    }, false).compose(prepared -> collectRemote(timeline, index, prepared, tally))).mapEmpty();
+          index.remoteConsistentLsn(), uploadedImages, remoteSegments);
+      TimelineGc.Freed freed = TimelineGc.deleteLocal(prepared, this::pinned);
+      tally.local(freed, metrics);
+      return new Object[] {prepared, freed};
+    }, false).compose(done -> collectRemote(timeline, index, (TimelineGc.Prepared) done[0],
+        (TimelineGc.Freed) done[1], tally))).mapEmpty();
   }
 
   /** Writes the index without the layers the plan deleted, then deletes them, then the orphans. */
   private Future<RemoteIndex> collectRemote(Timeline timeline, RemoteIndex index, TimelineGc.Prepared prepared,
-                                            Tally tally) {
+                                            TimelineGc.Freed freed, Tally tally) {
     RemoteStorage storage = uploads.storage();
-    Set<Long> images = new HashSet<>(prepared.plan().deleteImages());
-    Set<Long> segments = new HashSet<>(prepared.plan().deleteSegments());
+    Set<Long> images = new HashSet<>(freed.deletedImages());
+    // An image listed remotely but gone locally was deleted by an earlier pass whose remote step failed.
+    index.images().stream().map(RemoteLayer::endLsn).filter(lsn -> timeline.images().at(lsn).isEmpty())
+        .forEach(images::add);
+    Set<Long> segments = freed.deletedSegments();
     List<RemoteLayer> kept = new ArrayList<>();
     List<RemoteLayer> dropped = new ArrayList<>();
     for (RemoteLayer layer : index.layers()) {
@@ -246,6 +257,10 @@ public final class GcVerticle extends VerticleBase {
           .recover(missing -> Future.succeededFuture()));
     }
     return Future.join(reads).mapEmpty();
+  }
+
+  private boolean pinned(dev.argondb.pageserver.image.Image image) {
+    return cache != null && cache.isPinned(image);
   }
 
   private void trackLags() {

@@ -57,6 +57,7 @@ public final class Snapshots {
       List<PageserverSnapshot> list = new ArrayList<>(of(timeline));
       list.add(snapshot);
       SnapshotFile.write(timeline.dir(), list);
+      timeline.noteChange();
       return snapshot;
     }
   }
@@ -86,6 +87,7 @@ public final class Snapshots {
       List<PageserverSnapshot> rest = new ArrayList<>(of(timeline));
       rest.removeIf(s -> s.name().equals(name));
       SnapshotFile.write(timeline.dir(), rest);
+      timeline.noteChange();
       return snapshot;
     }
   }

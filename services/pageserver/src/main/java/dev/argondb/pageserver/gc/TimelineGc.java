@@ -5,6 +5,7 @@ import dev.argondb.pageserver.timeline.GcState;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pageserver.timeline.Timelines;
 import dev.argondb.pgformat.Lsn;
+import dev.argondb.pgformat.WalSegments;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +26,12 @@ public final class TimelineGc {
   /** A settled plan. */
   public record Prepared(Timeline timeline, GcPlanner.Plan plan, GcState state) {}
 
-  /** What a local deletion freed. */
-  public record Freed(int images, long imageBytes, int segments, long walBytes) {}
+  /**
+   * What a local deletion freed: LSNs of the images and numbers of the WAL segments it deleted (what remote storage
+   * may drop too).
+   */
+  public record Freed(int images, long imageBytes, int segments, long walBytes, Set<Long> deletedImages,
+                      Set<Long> deletedSegments) {}
 
   private TimelineGc() {}
 
@@ -35,9 +40,12 @@ public final class TimelineGc {
    * @param uploadedImageLsns   LSNs of the timeline's images in remote storage (null without remote storage): GC
    *                            waits until the image its cutoff reads from is uploaded, so remote storage always
    *                            holds one
+   * @param remoteSegments      WAL segments in remote storage (empty without): planned with the local ones, so a
+   *                            segment gone locally but still listed remotely (a remote step that failed) goes too
    */
   public static Prepared prepare(Timelines timelines, Timeline timeline, TenantSettings settings, GcLeases leases,
-                                 long remoteConsistentLsn, Set<Long> uploadedImageLsns) throws IOException {
+                                 long remoteConsistentLsn, Set<Long> uploadedImageLsns, Set<Long> remoteSegments)
+      throws IOException {
     synchronized (timelines) {
       long cutoff = GcCutoff.of(timeline, settings.pitrInterval(timeline.tenantId()), System.currentTimeMillis(),
           remoteConsistentLsn);
@@ -60,8 +68,10 @@ public final class TimelineGc {
           cutoff = timeline.gcState().cutoffLsn() == 0 ? timeline.startLsn() : timeline.gcState().cutoffLsn();
         }
       }
+      Set<Long> segments = new HashSet<>(timeline.wal().segments());
+      segments.addAll(remoteSegments);
       GcPlanner.Plan plan = GcPlanner.plan(new GcPlanner.Input(timeline.startLsn(), cutoff, images,
-          timeline.wal().segments(), retained, pinnedImages(timelines, timeline)));
+          List.copyOf(segments), retained, pinnedImages(timelines, timeline)));
       GcState state = new GcState(cutoff, new HashSet<>(plan.retained()));
       if (!state.equals(timeline.gcState()) && cutoff != timeline.startLsn()) {
         timeline.setGcState(state);
@@ -85,24 +95,51 @@ public final class TimelineGc {
     return pinned;
   }
 
-  /** Deletes what the plan does not need: images first (newest first, so no kept delta loses a base), then WAL. */
-  public static Freed deleteLocal(Prepared prepared) throws IOException {
+  /**
+   * Deletes what the plan does not need: images first (newest first, so no kept delta loses a base), then WAL. An
+   * image a reader has pinned (a basebackup being streamed) stays until a later pass, with the images it is based
+   * on.
+   */
+  public static Freed deleteLocal(Prepared prepared, java.util.function.Predicate<Image> pinned) throws IOException {
     Timeline timeline = prepared.timeline();
     int images = 0;
     long imageBytes = 0;
     List<Long> doomed = new ArrayList<>(prepared.plan().deleteImages());
     java.util.Collections.reverse(doomed);
+    Set<Long> deleted = new HashSet<>();
+    Set<Long> keptBases = new HashSet<>();
     for (long lsn : doomed) {
       var image = timeline.images().at(lsn);
-      if (image.isPresent()) {
-        imageBytes += timeline.images().remove(image.get());
-        images++;
+      if (image.isEmpty()) {
+        continue;
       }
+      if (keptBases.contains(lsn) || pinned.test(image.get())) {
+        if (image.get().base() != null && image.get().base().timelineId().equals(timeline.timelineId())) {
+          keptBases.add(image.get().base().lsn()); // a delta that stays needs its base
+        }
+        continue;
+      }
+      imageBytes += timeline.images().remove(image.get());
+      deleted.add(lsn);
+      images++;
     }
     int segments = 0;
     long walBytes = 0;
+    Set<Long> deletedSegments = new HashSet<>();
+    // A pinned image is being read (a basebackup started before this pass, perhaps at an LSN now below the cutoff):
+    // the WAL from its redo point on stays too, until a later pass.
+    long keepWalFrom = Long.MAX_VALUE;
+    for (Image image : timeline.images().all()) {
+      if (pinned.test(image)) {
+        keepWalFrom = Math.min(keepWalFrom, WalSegments.segmentNumber(image.redoLsn()));
+      }
+    }
     for (long segNo : prepared.plan().deleteSegments()) {
+      if (segNo >= keepWalFrom) {
+        continue;
+      }
       long bytes = timeline.wal().deleteSegment(segNo);
+      deletedSegments.add(segNo); // gone locally (now or before): remote storage may drop it too
       if (bytes > 0) {
         walBytes += bytes;
         segments++;
@@ -113,6 +150,6 @@ public final class TimelineGc {
           timeline.tenantId(), timeline.timelineId(), Lsn.format(prepared.plan().cutoff()),
           prepared.plan().retained().stream().map(Lsn::format).toList(), images, imageBytes / 1024, segments);
     }
-    return new Freed(images, imageBytes, segments, walBytes);
+    return new Freed(images, imageBytes, segments, walBytes, Set.copyOf(deleted), Set.copyOf(deletedSegments));
   }
 }

@@ -54,11 +54,22 @@ public final class ImageChain {
     return new ImageChain(owner, newestFirst, manifests);
   }
 
+  /** An image of a chain and the timeline that holds it. */
+  public record Located(Timeline timeline, Image image) {}
+
   /**
    * The newest image at or below {@code lsn} seen from {@code timeline} (its own, else its ancestors' up to
    * the branch points) with the images it is based on.
    */
   public static ImageChain seenFrom(Timeline timeline, long lsn) throws IOException {
+    return of(locate(timeline, lsn));
+  }
+
+  /**
+   * The images {@link #seenFrom} would read, newest first, from their descriptions only (no file of theirs is
+   * read: they may be in remote storage only).
+   */
+  public static List<Located> locate(Timeline timeline, long lsn) throws IOException {
     long limit = lsn;
     for (Timeline t = timeline; t != null; t = t.ancestor()) {
       var image = t.images().latestAtOrBelow(limit);
@@ -73,14 +84,23 @@ public final class ImageChain {
         + " for timeline " + timeline.tenantId() + "/" + timeline.timelineId());
   }
 
-  /** {@code image} of {@code owner} and its bases, found on {@code owner} or its ancestors. */
-  private static ImageChain following(Timeline owner, Image image) throws IOException {
+  /** The chain of located images (newest first, as {@link #locate} gives them): reads their manifests. */
+  public static ImageChain of(List<Located> newestFirst) throws IOException {
     List<Image> layers = new ArrayList<>();
     List<ImageManifest> manifests = new ArrayList<>();
+    for (Located located : newestFirst) {
+      layers.add(located.image());
+      manifests.add(located.timeline().images().manifest(located.image()));
+    }
+    return of(newestFirst.get(0).timeline().timelineId(), layers, manifests);
+  }
+
+  /** {@code image} of {@code owner} and its bases, found on {@code owner} or its ancestors. */
+  private static List<Located> following(Timeline owner, Image image) throws IOException {
+    List<Located> layers = new ArrayList<>();
     Timeline t = owner;
     Image current = image;
-    layers.add(current);
-    manifests.add(t.images().manifest(current));
+    layers.add(new Located(t, current));
     while (!current.isFull()) {
       Image.Base base = current.base();
       while (t != null && !t.timelineId().equals(base.timelineId())) {
@@ -92,10 +112,9 @@ public final class ImageChain {
       }
       current = t.images().at(base.lsn()).orElseThrow(() -> new IOException("image " + Lsn.format(base.lsn())
           + " of timeline " + base.timelineId() + " is missing, but a newer image is based on it"));
-      layers.add(current);
-      manifests.add(t.images().manifest(current));
+      layers.add(new Located(t, current));
     }
-    return of(owner.timelineId(), layers, manifests);
+    return layers;
   }
 
   public Image newest() {

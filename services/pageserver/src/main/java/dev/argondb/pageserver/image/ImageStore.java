@@ -22,9 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The images of one timeline, each in {@code images/<lsn>/} with its description written last, so a
  * half-made image (a crash while adding) is never listed; {@link #removeUnfinished()} deletes such leftovers.
+ * An image may be <em>remote only</em> (its {@link #REMOTE_ONLY} marker present: a lazily rebuilt or evicted
+ * image whose files are in remote storage only); its description stays, its files are fetched before reading.
  * Blocking; images are immutable once added.
  */
 public final class ImageStore {
+  /** Marker file of an image whose files are not on local disk (the layer cache fetches them on demand). */
+  public static final String REMOTE_ONLY = "remote-only";
   private final Path dir;
   private volatile List<Image> images = List.of();
   /** Manifests read so far, by image LSN (images never change once added; a re-created timeline has a new store). */
@@ -55,10 +59,14 @@ public final class ImageStore {
     return images;
   }
 
-  /** The manifest of one of this store's images, read once. */
+  /** The manifest of one of this store's images, read once; refused for an image in remote storage only. */
   public ImageManifest manifest(Image image) throws IOException {
     ImageManifest manifest = manifests.get(image.lsn());
     if (manifest == null) {
+      if (!isLocal(image)) {
+        throw new IOException("image " + Lsn.format(image.lsn()) + " (" + image.dir() + ") is in remote storage only:"
+            + " its files must be downloaded first");
+      }
       manifest = ImageManifest.of(image);
       manifests.put(image.lsn(), manifest);
     }
@@ -160,6 +168,11 @@ public final class ImageStore {
         }
       }
     }
+  }
+
+  /** Whether the image's files are on local disk (not marked {@link #REMOTE_ONLY}). */
+  public static boolean isLocal(Image image) {
+    return !Files.exists(image.dir().resolve(REMOTE_ONLY));
   }
 
   /** Bytes the files of one image take on disk. */

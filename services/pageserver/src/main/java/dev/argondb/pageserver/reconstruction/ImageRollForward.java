@@ -2,6 +2,7 @@ package dev.argondb.pageserver.reconstruction;
 
 import dev.argondb.pgruntime.PgBinaries;
 import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.pageserver.image.ChainSource;
 import dev.argondb.pageserver.image.DataDirFiles;
 import dev.argondb.pageserver.image.DeltaImageWriter;
 import dev.argondb.pageserver.image.Image;
@@ -67,18 +68,25 @@ public final class ImageRollForward {
   private final int maxDeltaChain;
 
   public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics) {
-    this(binaries, thresholdBytes, metrics, dev.argondb.pageserver.PageserverConfig.DEFAULT_MAX_DELTA_CHAIN);
+    this(binaries, thresholdBytes, metrics, ChainSource.LOCAL);
+  }
+
+  /** @param chains opens the image chain a run starts from (the layer cache: downloaded if need be, pinned) */
+  public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics, ChainSource chains) {
+    this(binaries, thresholdBytes, metrics, chains, dev.argondb.pageserver.PageserverConfig.DEFAULT_MAX_DELTA_CHAIN);
   }
 
   /**
+   * @param chains        opens the image chain a run starts from (the layer cache: downloaded if need be, pinned)
    * @param maxDeltaChain delta images allowed on top of a full image: a run whose delta would make the chain longer
    *                      keeps the whole data directory as a full image instead (compaction: GC can then free the
    *                      older chain, which nothing at or above the new image needs)
    */
-  public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics, int maxDeltaChain) {
+  public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics, ChainSource chains,
+                          int maxDeltaChain) {
     this.maxDeltaChain = maxDeltaChain;
     this.binaries = binaries;
-    this.planner = new RollForwardPlanner(thresholdBytes);
+    this.planner = new RollForwardPlanner(thresholdBytes, chains);
     this.metrics = metrics;
   }
 
@@ -91,11 +99,15 @@ public final class ImageRollForward {
   /** The new image, or empty if the timeline is not due. */
   public Optional<Image> runIfDue(Timeline timeline) throws IOException {
     Optional<RollForwardPlan> plan = planner.plan(timeline);
-    if (plan.isEmpty() || closed) {
+    if (plan.isEmpty()) {
+      return Optional.empty();
+    }
+    if (closed) {
+      plan.get().pinned().close();
       return Optional.empty();
     }
     long begin = System.nanoTime();
-    try {
+    try (var pinned = plan.get().pinned()) {
       Image image = run(plan.get(), begin);
       return Optional.of(image);
     } catch (IOException | RuntimeException e) {

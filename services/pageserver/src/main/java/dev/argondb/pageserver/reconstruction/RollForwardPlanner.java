@@ -1,7 +1,9 @@
 package dev.argondb.pageserver.reconstruction;
 
 import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ChainSource;
 import dev.argondb.pageserver.image.ImageChain;
+import dev.argondb.pageserver.image.PinnedChain;
 import dev.argondb.pageserver.index.CheckpointEntry;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pgformat.Lsn;
@@ -17,9 +19,11 @@ import java.util.Optional;
  */
 final class RollForwardPlanner {
   private final long thresholdBytes;
+  private final ChainSource chains;
 
-  RollForwardPlanner(long thresholdBytes) {
+  RollForwardPlanner(long thresholdBytes, ChainSource chains) {
     this.thresholdBytes = thresholdBytes;
+    this.chains = chains;
   }
 
   Optional<RollForwardPlan> plan(Timeline timeline) throws IOException {
@@ -27,8 +31,8 @@ final class RollForwardPlanner {
     if (Lsn.compare(end, timeline.startLsn()) <= 0) {
       return Optional.empty(); // no WAL of its own yet
     }
-    ImageChain base = ImageChain.seenFrom(timeline, end);
-    Image newest = base.newest();
+    // Decided from the images' descriptions: a chain in remote storage is only downloaded for a run.
+    Image newest = ImageChain.locate(timeline, end).get(0).image();
     if (end - newest.lsn() < thresholdBytes) {
       return Optional.empty();
     }
@@ -37,6 +41,11 @@ final class RollForwardPlanner {
       return Optional.empty();
     }
     long target = timeline.index().boundaries().lastBefore(end, timeline.startLsn());
+    PinnedChain base = chains.open(timeline, end);
+    if (base.chain().newest().lsn() != newest.lsn()) {
+      base.close(); // an image was added meanwhile: the next check plans from it
+      return Optional.empty();
+    }
     return Optional.of(new RollForwardPlan(timeline, base, checkpoint.get(), target < 0 ? timeline.startLsn() : target,
         end));
   }

@@ -29,16 +29,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds a pageserver's timelines from remote storage, eagerly, before the timelines are loaded: lists every
- * {@code index.json}, and for each timeline not on local disk (ancestors first) downloads its layers, checks each
- * one's size and SHA-256 (a mismatch refuses the timeline: it is not served), unpacks its images, writes its WAL
- * and indexes it again up to the remote consistent LSN, restores the safekeepers it follows, and writes its
- * {@code metadata.json} last: a restore cut short leaves a directory that the next load removes. Ingest then
- * resumes from the safekeepers past the remote consistent LSN.
+ * Rebuilds a pageserver's timelines from remote storage before the timelines are loaded, lazily: lists every
+ * {@code index.json}, and for each timeline not on local disk (ancestors first) downloads its WAL layers up to
+ * the remote consistent LSN ({@link #WAL_DOWNLOADS} at a time), checks each one's size and SHA-256 (a mismatch
+ * refuses the timeline: it is not served), writes and indexes the WAL again, and lays out each image as
+ * <em>remote only</em>: its description from the index, its layer named in {@code remote.json}, no files. The
+ * layer cache downloads an image when a reader first needs it. The safekeepers it follows are restored, and its
+ * {@code metadata.json} written last: a restore cut short leaves a directory that the next load removes. Ingest
+ * then resumes from the safekeepers past the remote consistent LSN.
  */
 public final class RemoteRestore {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteRestore.class);
   private static final int REINDEX_CHUNK = 1 << 20;
+  /** WAL layers of one timeline downloaded at once. */
+  static final int WAL_DOWNLOADS = 4;
 
   /** What a restore did: timelines restored, and those refused with the reason. */
   public record Result(List<String> restored, Map<String, String> refused) {}
@@ -117,19 +121,23 @@ public final class RemoteRestore {
     }
     Path download = staging.resolve("restore-" + m.tenantId() + "-" + m.timelineId());
     Map<RemoteLayer, Path> files = new HashMap<>();
+    TransferLimiter limiter = new TransferLimiter(WAL_DOWNLOADS);
     Future<Void> chain = vertx.executeBlocking(() -> {
       PgFiles.deleteRecursively(download);
       PgFiles.deleteRecursively(dir);
       Files.createDirectories(download);
       Files.createDirectories(dir);
       return null;
-    }, false);
-    for (RemoteLayer layer : needed(index)) {
-      Path file = download.resolve(layer.name().replace('/', '-'));
-      files.put(layer, file);
-      chain = chain.compose(v -> storage.get(RemoteKeys.timelinePrefix(m.tenantId(), m.timelineId()) + layer.name(),
-          file)).onSuccess(v -> metrics.downloaded(layer.kind(), layer.size()));
-    }
+    }, false).compose(ready -> {
+      List<Future<Void>> gets = new ArrayList<>();
+      for (RemoteLayer layer : neededWal(index)) {
+        Path file = download.resolve(layer.name().replace('/', '-'));
+        files.put(layer, file);
+        gets.add(limiter.run(() -> storage.get(RemoteKeys.timelinePrefix(m.tenantId(), m.timelineId())
+            + layer.name(), file)).onSuccess(v -> metrics.downloaded(layer.kind(), layer.size())));
+      }
+      return Future.join(gets).mapEmpty(); // all ended before the directory is cleaned up
+    });
     return chain.compose(v -> vertx.executeBlocking(() -> {
       install(index, dir, files);
       return null;
@@ -142,8 +150,8 @@ public final class RemoteRestore {
     }, false).map(cleaned -> {
       if (done.succeeded()) {
         restored.add(key);
-        LOG.info("Restored {} from {}: {} layer(s), WAL indexed up to {}", key, storage.describe(),
-            files.size(), Lsn.format(index.remoteConsistentLsn()));
+        LOG.info("Restored {} from {}: {} WAL layer(s), WAL indexed up to {}; {} image(s) remote only until read",
+            key, storage.describe(), files.size(), Lsn.format(index.remoteConsistentLsn()), index.images().size());
       } else {
         refused.put(key, String.valueOf(done.cause().getMessage()));
         LOG.error("Refused to restore {}: {}", key, done.cause().getMessage());
@@ -152,9 +160,9 @@ public final class RemoteRestore {
     }));
   }
 
-  /** Every image, and the WAL layers up to the remote consistent LSN (later ones come from the safekeepers). */
-  private static List<RemoteLayer> needed(RemoteIndex index) {
-    List<RemoteLayer> layers = new ArrayList<>(index.images());
+  /** The WAL layers up to the remote consistent LSN (later ones come from the safekeepers). */
+  private static List<RemoteLayer> neededWal(RemoteIndex index) {
+    List<RemoteLayer> layers = new ArrayList<>();
     for (RemoteLayer wal : index.wal()) {
       if (Long.compareUnsigned(wal.startLsn(), index.remoteConsistentLsn()) < 0
           || wal.startLsn() == index.metadata().startLsn()) {
@@ -171,12 +179,16 @@ public final class RemoteRestore {
     }
     TimelineMetadata m = index.metadata();
     for (RemoteLayer image : index.images()) {
-      Path imageDir = dir.resolve("images").resolve(String.format("%016X", image.endLsn()));
-      byte[] description = LayerFiles.untar(files.get(image), imageDir, "image.json");
-      if (description == null) {
-        throw new IOException("image layer " + image.name() + " of " + key(m) + " has no image.json");
+      // Remote only: the marker and the layer's name first, the description (which lists the image) last.
+      if (image.image() == null) {
+        throw new IOException("image layer " + image.name() + " of " + key(m) + " has no description in index.json");
       }
-      AtomicFiles.write(imageDir.resolve("image.json"), new String(description, StandardCharsets.UTF_8));
+      Path imageDir = dir.resolve("images").resolve(String.format("%016X", image.endLsn()));
+      Files.createDirectories(imageDir);
+      ImageResidency.markRemoteOnly(imageDir);
+      ImageResidency.writeRemoteCopy(imageDir, new ImageResidency.RemoteCopy(
+          RemoteKeys.timelinePrefix(m.tenantId(), m.timelineId()) + image.name(), image.size(), image.sha256()));
+      AtomicFiles.write(imageDir.resolve("image.json"), image.image().encode());
     }
     WalSegmentFiles wal = new WalSegmentFiles(dir.resolve("wal"));
     WalIndex walIndex = new WalIndex(dir.resolve("index"));

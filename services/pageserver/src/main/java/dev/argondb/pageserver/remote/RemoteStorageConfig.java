@@ -71,7 +71,7 @@ public sealed interface RemoteStorageConfig {
   }
 
   /** Reads the JSON form; null or a missing kind is {@link None}; an unknown kind is refused. */
-  static RemoteStorageConfig fromJson(JsonObject json) {
+  public static RemoteStorageConfig fromJson(JsonObject json) {
     String kind = json == null ? "none" : json.getString("kind", "none");
     return switch (kind) {
       case "none" -> new None();

@@ -32,6 +32,10 @@ public final class RemoteUploadVerticle extends VerticleBase {
   private final Path staging;
   private final long passMillis;
   private final TransferLimiter limiter;
+  /** Told after each pass which images are uploaded (evictable); null: no layer cache. */
+  private final LayerCache cache;
+  /** The index the cache was last told of, per timeline: a pass that uploaded nothing keeps the same one. */
+  private final Map<String, RemoteIndex> told = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, TimelineUploader> uploaders = new java.util.concurrent.ConcurrentHashMap<>();
   /** Timelines whose remote index is being deleted: no uploads for their id until that is done. */
   private final Set<String> forgetting = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -40,6 +44,12 @@ public final class RemoteUploadVerticle extends VerticleBase {
 
   public RemoteUploadVerticle(Timelines timelines, RemoteStorage storage, RemoteMetrics metrics, Path staging,
                               long passMillis, int concurrency) {
+    this(timelines, storage, metrics, staging, passMillis, concurrency, null);
+  }
+
+  public RemoteUploadVerticle(Timelines timelines, RemoteStorage storage, RemoteMetrics metrics, Path staging,
+                              long passMillis, int concurrency, LayerCache cache) {
+    this.cache = cache;
     this.timelines = timelines;
     this.storage = storage;
     this.metrics = metrics;
@@ -86,6 +96,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
       }
       Timeline gone = e.getValue().timeline();
       metrics.untrackLag(gone.tenantId(), gone.timelineId());
+      told.remove(e.getKey());
       forgetting.add(e.getKey());
       published.remove(e.getKey());
       // After its last pass, which must not write the index again once it is deleted.
@@ -102,6 +113,12 @@ public final class RemoteUploadVerticle extends VerticleBase {
       }
       TimelineUploader uploader = uploaderOf(key, timeline);
       passes.add(uploader.pass().onSuccess(index -> {
+        if (cache != null && index != null && !index.images().isEmpty() && told.get(key) != index) {
+          cache.uploaded(timeline, index)
+              .onSuccess(marked -> told.put(key, index))
+              .onFailure(failure -> LOG.warn("Marking the uploaded images of {} in the layer cache failed (tried"
+                  + " again after the next pass): {}", key, failure.toString()));
+        }
         if (index != null && index.remoteConsistentLsn() != 0 && shouldPublish(key, index.remoteConsistentLsn())) {
           vertx.eventBus().publish(BusAddresses.PAGESERVER_REMOTE_CONSISTENT, new PageserverRemoteConsistent(
               timeline.tenantId(), timeline.timelineId(), index.remoteConsistentLsn()));

@@ -1,6 +1,7 @@
 package dev.argondb.pageserver.remote;
 
 import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ImageStore;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
@@ -46,6 +47,15 @@ final class TimelineUploader {
   /** Whether remote storage holds an index of this timeline (a new timeline's is written even with no layers). */
   private boolean remoteHasIndex = true;
   private Future<RemoteIndex> current = Future.succeededFuture();
+  /**
+   * What the last pass that uploaded everything it found saw: the timeline's image list and the segment its
+   * ingested WAL had reached. Until either moves (a new image, a segment made whole) there is nothing to upload,
+   * so the pass is skipped without listing files: with a thousand idle branches, passes cost nothing.
+   */
+  private List<Image> imagesAtLastPass;
+  private long segmentAtLastPass = -1;
+  /** {@link Timeline#changes()} then: a snapshot taken or deleted goes into the index at the next pass. */
+  private long changesAtLastPass = -1;
 
   TimelineUploader(Vertx vertx, Timeline timeline, RemoteStorage storage, RemoteMetrics metrics,
                    TransferLimiter limiter, Path staging) {
@@ -80,13 +90,22 @@ final class TimelineUploader {
     if (running || closed) {
       return Future.succeededFuture(index);
     }
+    List<Image> images = timeline.images().all();
+    long segment = WalSegments.segmentNumber(ingestedLsn());
+    long changes = timeline.changes();
+    if (index != null && remoteHasIndex && images == imagesAtLastPass && segment == segmentAtLastPass
+        && changes == changesAtLastPass) {
+      return Future.succeededFuture(index);
+    }
     running = true;
+    boolean[] allUploaded = {true};
     String indexKey = RemoteKeys.index(timeline.tenantId(), timeline.timelineId());
     Future<RemoteIndex> pass = known()
         .compose(before -> {
           index = index == null ? before : index;
           return vertx.executeBlocking(() -> pending(before), false)
-              .compose(pending -> uploadAll(pending))
+              .compose(pending -> uploadAll(pending).onSuccess(uploaded ->
+                  allUploaded[0] = uploaded.size() == pending.size()))
               .compose(uploaded -> vertx.executeBlocking(() -> next(before, uploaded), false))
               .compose(next -> {
                 if (closed || next.equals(before) && remoteHasIndex) {
@@ -106,7 +125,14 @@ final class TimelineUploader {
                 });
               });
         })
-        .onComplete(done -> running = false);
+        .onComplete(done -> {
+          running = false;
+          if (done.succeeded() && allUploaded[0]) {
+            imagesAtLastPass = images;
+            segmentAtLastPass = segment;
+            changesAtLastPass = changes;
+          }
+        });
     current = pass;
     return pass;
   }
@@ -151,20 +177,27 @@ final class TimelineUploader {
     return mine;
   }
 
+  /**
+   * Up to where every byte of WAL is stored and indexed: after a segment switch the record ends at the segment's end
+   * while the switch's padding pages may still be arriving. A segment below it is whole.
+   */
+  private long ingestedLsn() {
+    return Long.compareUnsigned(timeline.lastRecordLsn(), timeline.indexer().receivedLsn()) < 0
+        ? timeline.lastRecordLsn() : timeline.indexer().receivedLsn();
+  }
+
   /** Images not uploaded yet, then whole WAL segments not uploaded yet (and a root's initdb WAL at once). */
   private List<Pending> pending(RemoteIndex known) throws IOException {
     List<Pending> pending = new ArrayList<>();
     for (Image image : timeline.images().all()) {
       String name = RemoteKeys.imageLayer(image.lsn());
-      if (!known.has(name)) {
+      // A remote-only image has no files to upload (its layer is in remote storage already).
+      if (!known.has(name) && ImageStore.isLocal(image)) {
         pending.add(new Pending(LayerKind.IMAGE, name, image.redoLsn(), image.lsn(), image));
       }
     }
     long start = timeline.startLsn();
-    // Whole = every byte of it stored: after a segment switch the record ends at the segment's end while the
-    // switch's padding pages may still be arriving.
-    long ingested = Long.compareUnsigned(timeline.lastRecordLsn(), timeline.indexer().receivedLsn()) < 0
-        ? timeline.lastRecordLsn() : timeline.indexer().receivedLsn();
+    long ingested = ingestedLsn();
     long floor = timeline.metadata().isBranch() ? start : 0; // a branch's WAL below its start is its ancestor's
     Path walDir = timeline.dir().resolve("wal");
     List<Long> segments = new ArrayList<>();

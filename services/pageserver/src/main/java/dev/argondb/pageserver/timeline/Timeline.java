@@ -36,6 +36,8 @@ public final class Timeline {
   private final LsnWaiters lsnWaiters;
   private volatile List<SafekeeperRef> following;
   private volatile GcState gcState = GcState.NONE;
+  /** Counts changes of what the remote index carries besides layers (snapshots, GC state). */
+  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
   private Timeline(TimelineMetadata metadata, Path dir, Timeline ancestor, WalSegmentFiles wal, WalIndex index,
                    ImageStore images, WalIndexer indexer, LsnWaiters lsnWaiters, List<SafekeeperRef> following) {
@@ -78,6 +80,16 @@ public final class Timeline {
   public void setGcState(GcState state) throws IOException {
     AtomicFiles.write(dir.resolve(GC), state.toJson().encode());
     gcState = state;
+    noteChange();
+  }
+
+  /** Something the remote index carries besides layers changed (a snapshot): the next upload pass writes it. */
+  public void noteChange() {
+    changes.incrementAndGet();
+  }
+
+  public long changes() {
+    return changes.get();
   }
 
   public TimelineMetadata metadata() {
