@@ -101,8 +101,8 @@ class GcEndToEndTest {
     long timeAMicros = System.currentTimeMillis() * 1000; // after commit A: commit A is the last one by then
     String checksumA = primary.checksum();
     bench.awaitIngested(MAIN, afterA);
-    bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA),
-        PageserverTimelineInfo.class);
+    bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
+        PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA), PageserverTimelineInfo.class);
 
     // Rounds of about 2 MB of WAL, each ending in a checkpoint and a segment switch: an image per round.
     long afterB = 0;

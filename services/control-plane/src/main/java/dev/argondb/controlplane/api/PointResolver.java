@@ -53,9 +53,9 @@ final class PointResolver {
   }
 
   private static ControlPlaneError beforeBranchStart(Timeline timeline, Instant time, PageserverLsnAtTime found) {
-    return ControlPlaneError.badRequest(time + " is before branch \"" + timeline.name() + "\" was created (it starts at "
-        + timeline.ancestorLsn() + " of its ancestor timeline " + timeline.ancestorTimelineId()
-        + "); the last commit by then is at " + Lsn.format(found.lsn()) + " on timeline " + found.timelineId()
+    return ControlPlaneError.badRequest(time + " is before branch \"" + timeline.name()
+        + "\" was created (it starts at " + timeline.ancestorLsn() + " of its ancestor timeline "
+        + timeline.ancestorTimelineId() + "); the last commit by then is at " + Lsn.format(found.lsn()) + " on timeline " + found.timelineId()
         + ": branch from that timeline instead");
   }
 }

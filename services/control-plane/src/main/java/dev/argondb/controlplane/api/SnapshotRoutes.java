@@ -60,7 +60,10 @@ final class SnapshotRoutes {
         SnapshotRoutes::view);
   }
 
-  /** {@code name}, and the branch ({@code branch_name}, default main, or {@code timeline_id}), {@code lsn} or {@code time}. */
+  /**
+   * {@code name}, and the branch ({@code branch_name}, default main, or {@code timeline_id}), {@code lsn} or
+   * {@code time}.
+   */
   private void create(RoutingContext rc) {
     String tenantId = InputRules.id("tenant_id", rc.pathParam("tenant_id"));
     JsonBody body = JsonBody.of(rc);

@@ -30,7 +30,8 @@ public final class TenantStore {
 
   /** The tenant, or a not-found failure. */
   public Future<Tenant> get(String tenantId) {
-    return pool.preparedQuery("SELECT id, created_at, pitr_interval_seconds FROM tenants WHERE id = $1").execute(Tuple.of(tenantId))
+    return pool.preparedQuery("SELECT id, created_at, pitr_interval_seconds FROM tenants WHERE id = $1")
+        .execute(Tuple.of(tenantId))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ControlPlaneError.notFound("tenant " + tenantId + " not found"))
             : Future.succeededFuture(tenant(rows.iterator().next())));

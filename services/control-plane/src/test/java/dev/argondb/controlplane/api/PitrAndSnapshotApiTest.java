@@ -84,7 +84,8 @@ class PitrAndSnapshotApiTest {
     expect(409, cp.post(base, new JsonObject().put("name", "before-migration")));
     expect(400, cp.post(base, new JsonObject().put("name", "no spaces")));
     expect(400, cp.post(base, new JsonObject().put("name", "odd").put("lsn", "0/1")));
-    expect(400, cp.post(base, new JsonObject().put("name", "both").put("lsn", end).put("time", "2026-01-01T00:00:00Z")));
+    expect(400, cp.post(base, new JsonObject().put("name", "both").put("lsn", end)
+        .put("time", "2026-01-01T00:00:00Z")));
     expect(404, cp.post(base, new JsonObject().put("name", "nowhere").put("branch_name", "nope")));
     assertEquals(List.of("before-migration"), names(base), "nothing else stored");
     assertEquals(end, expect(200, cp.get(base + "/before-migration")).getString("lsn"));

@@ -108,8 +108,9 @@ public final class GcPlanner {
   }
 
   private static void keepWithBases(ImageRef image, Map<Long, ImageRef> byLsn, Set<Long> keep) {
-    for (ImageRef at = image; at != null && keep.add(at.lsn()); at = at.baseLsn() < 0 ? null : byLsn.get(at.baseLsn())) {
-      // each base down to a full image (or one on an ancestor)
+    // Each base down to a full image (or one on an ancestor); an image kept already has its bases kept too.
+    for (ImageRef at = image; at != null && keep.add(at.lsn()); ) {
+      at = at.baseLsn() < 0 ? null : byLsn.get(at.baseLsn());
     }
   }
 

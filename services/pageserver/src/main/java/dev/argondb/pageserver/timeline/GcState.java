@@ -23,7 +23,8 @@ public record GcState(long cutoffLsn, Set<Long> retained) {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("cutoff_lsn", cutoffLsn).put("retained", new JsonArray(List.copyOf(new TreeSet<>(retained))));
+    return new JsonObject().put("cutoff_lsn", cutoffLsn)
+        .put("retained", new JsonArray(List.copyOf(new TreeSet<>(retained))));
   }
 
   public static GcState fromJson(JsonObject json) {
