@@ -8,6 +8,7 @@ import dev.argondb.pageserver.gc.GcLeases;
 import dev.argondb.pageserver.gc.GcMetrics;
 import dev.argondb.pageserver.gc.GcVerticle;
 import dev.argondb.pageserver.gc.Snapshots;
+import dev.argondb.pageserver.gc.TenantBusVerticle;
 import dev.argondb.pageserver.gc.TenantSettings;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.reconstruction.ImageRollForward;
@@ -40,10 +41,12 @@ public final class PageserverService {
   /** A deployed pageserver: where it serves gRPC, and how to stop it (ingest first, then the timelines are closed). */
   public record Handle(String host, int port, String httpDeployment, String busDeployment, String ingestDeployment,
                        Timelines timelines, PageReconstructionVerticle reconstruction,
-                       RemoteUploadVerticle uploads, LayerCache layerCache, GcVerticle gc) {
+                       RemoteUploadVerticle uploads, LayerCache layerCache, GcVerticle gc,
+                       TenantBusVerticle tenantBus) {
     public Future<Void> undeploy(Vertx vertx) {
       layerCache.stop();
-      Future<Void> gcStopped = gc == null ? Future.succeededFuture() : vertx.undeploy(gc.deploymentID());
+      Future<Void> gcStopped = (gc == null ? Future.<Void>succeededFuture() : vertx.undeploy(gc.deploymentID()))
+          .eventually(() -> tenantBus == null ? Future.succeededFuture() : vertx.undeploy(tenantBus.deploymentID()));
       Future<Void> uploadsStopped = gcStopped.eventually(() -> uploads == null ? Future.succeededFuture()
           : vertx.undeploy(uploads.deploymentID()));
       return uploadsStopped.eventually(() -> vertx.undeploy(reconstruction.deploymentID()))
@@ -113,11 +116,13 @@ public final class PageserverService {
                     .compose(redoId -> deployUploads(vertx, timelines, remote, remoteMetrics, remoteStaging,
                         cache))
                     .compose(uploads -> {
-                      GcVerticle gc = new GcVerticle(timelines, settings, snapshots, leases, uploads, cache,
+                      GcVerticle gc = new GcVerticle(timelines, settings, leases, uploads, cache,
                           new GcMetrics(registry, () -> snapshotCount(timelines), leases::count),
                           config.gcPeriodMillis());
-                      return vertx.deployVerticle(gc).map(gcId -> new Handle(config.host(), http.actualPort(),
-                          httpId, busId, ingestId, timelines, reconstruction, uploads, cache, gc));
+                      TenantBusVerticle tenantBus = new TenantBusVerticle(timelines, settings, snapshots, uploads);
+                      return vertx.deployVerticle(tenantBus).compose(tenantsId -> vertx.deployVerticle(gc))
+                          .map(gcId -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId,
+                              timelines, reconstruction, uploads, cache, gc, tenantBus));
                     }))));
   }
 
