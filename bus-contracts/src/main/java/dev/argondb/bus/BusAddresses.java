@@ -87,4 +87,19 @@ public final class BusAddresses {
    * (minus their margin).
    */
   public static final String PAGESERVER_REMOTE_CONSISTENT = "argon.pageserver.timeline.remote-consistent";
+
+  /** Request {@link PageserverTenantConfig}, reply {@link PageserverTenantConfig}. Served by the pageserver. */
+  public static final String PAGESERVER_TENANT_CONFIG = "argon.pageserver.tenant.config";
+
+  /** Request {@link PageserverCreateSnapshot}, reply {@link PageserverSnapshot}. Served by the pageserver. */
+  public static final String PAGESERVER_SNAPSHOT_CREATE = "argon.pageserver.snapshot.create";
+
+  /** Request {@link PageserverListSnapshots}, reply {@link PageserverSnapshots}. Served by the pageserver. */
+  public static final String PAGESERVER_SNAPSHOT_LIST = "argon.pageserver.snapshot.list";
+
+  /** Request {@link PageserverDeleteSnapshot}, reply {@link PageserverSnapshot}. Served by the pageserver. */
+  public static final String PAGESERVER_SNAPSHOT_DELETE = "argon.pageserver.snapshot.delete";
+
+  /** Request {@link PageserverRunGc}, reply {@link PageserverGcResult}. Served by the pageserver. */
+  public static final String PAGESERVER_RUN_GC = "argon.pageserver.gc.run";
 }

@@ -20,7 +20,10 @@ public final class BusCodecs {
       PageserverFollowTimeline.class, PageserverLsnForTime.class, PageserverLsnAtTime.class,
       PageserverDeleteTimeline.class,
       PageserverCheckLsn.class, PageserverCatchUp.class,
-      RoleChanged.class, PageserverRemoteConsistent.class);
+      RoleChanged.class, PageserverRemoteConsistent.class,
+      PageserverTenantConfig.class, PageserverSnapshot.class, PageserverCreateSnapshot.class,
+      PageserverListSnapshots.class, PageserverSnapshots.class, PageserverDeleteSnapshot.class,
+      PageserverRunGc.class, PageserverGcResult.class);
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : MESSAGE_TYPES) {

@@ -9,6 +9,7 @@ import dev.argondb.cli.commands.StackRunCommand;
 import dev.argondb.cli.commands.StartCommand;
 import dev.argondb.cli.commands.StatusCommand;
 import dev.argondb.cli.commands.StopCommand;
+import dev.argondb.cli.commands.SnapshotCommand;
 import dev.argondb.cli.commands.TenantCommand;
 import dev.argondb.cli.commands.TimelineCommand;
 import dev.argondb.cli.commands.UpCommand;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "argon", mixinStandardHelpOptions = true, version = "ArgonDB 0.1.0",
     description = "Serverless PostgreSQL on the JVM: run a local stack and manage tenants and endpoints.",
     subcommands = {InitCommand.class, StartCommand.class, StopCommand.class, StatusCommand.class, UpCommand.class,
-        TenantCommand.class, TimelineCommand.class, EndpointCommand.class, RoleCommand.class, SafekeeperCommand.class,
+        TenantCommand.class, TimelineCommand.class, SnapshotCommand.class, EndpointCommand.class, RoleCommand.class,
+        SafekeeperCommand.class,
         ServiceCommand.class, StackRunCommand.class, CommandLine.HelpCommand.class})
 public final class ArgonCli {
 

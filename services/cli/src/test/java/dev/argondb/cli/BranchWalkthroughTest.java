@@ -149,6 +149,28 @@ class BranchWalkthroughTest {
     assertTrue(!cli("endpoint", "list").contains("bad5"));
   }
 
+  @Test
+  void snapshotsKeepAPointABranchStartsFromAndThePitrWindowIsATenantSetting() throws Exception {
+    assertTrue(cli("tenant", "config", "--pitr-interval", "12h").contains("pitr_interval 12h"));
+    assertCliFails("tenant", "config", "--pitr-interval", "soon");
+    assertTrue(cli("tenant", "config").contains("pitr_interval 12h"), "a bad value changes nothing");
+
+    sql("main", "CREATE TABLE snap_t(k int)", "INSERT INTO snap_t VALUES (1)");
+    cli("snapshot", "create", "--name", "snap1");
+    sql("main", "INSERT INTO snap_t VALUES (2)");
+    assertCliFails("snapshot", "create", "--name", "snap1");
+    assertCliFails("snapshot", "create", "--name", "bad name");
+    String list = cli("snapshot", "list");
+    assertTrue(list.contains("snap1") && list.contains("main") && !list.contains("bad name"), list);
+
+    cli("timeline", "branch", "--branch-name", "from_snap1", "--snapshot", "snap1");
+    cli("endpoint", "create", "from_snap1", "--branch-name", "from_snap1");
+    assertEquals(List.of("1"), column("from_snap1", "SELECT count(*) FROM snap_t"), "the branch starts at the snapshot");
+    assertCliFails("snapshot", "delete", "--name", "nope");
+    cli("snapshot", "delete", "--name", "snap1");
+    assertTrue(!cli("snapshot", "list").contains("snap1"));
+  }
+
   // --- helpers ---
 
   private static String cli(String... args) {

@@ -76,6 +76,9 @@ public final class ControlPlaneService {
             suspendRequestTimeout)))
         .compose(done -> deploy(vertx, deployed, new RoleVerifierVerticle(roles)))
         .compose(done -> deploy(vertx, deployed, new InventoryMetricsVerticle(new InventoryStore(pool), metrics)))
+        .compose(done -> config.pageserver() == null ? Future.succeededFuture()
+            : deploy(vertx, deployed, new dev.argondb.controlplane.pageserver.TenantSettingsSync(tenants,
+                new dev.argondb.controlplane.pageserver.PageserverTimelines(vertx.eventBus()))))
         .compose(done -> deploy(vertx, deployed, api))
         .map(done -> {
           LOG.info("Control plane listening on {}:{}", config.httpHost(), api.actualPort());

@@ -21,11 +21,14 @@ import java.nio.file.Path;
  *                              rebuilt from: none, a directory, or an S3 API
  * @param layerCacheBytes       image bytes kept on local disk at most (0 = no limit): beyond it, the least recently
  *                              used images already in remote storage are evicted (downloaded again when read)
+ * @param gcPeriodMillis        how often GC runs over every timeline (it also runs on request over the bus)
+ * @param maxDeltaChain         delta images allowed on top of a full image: a roll forward that would make the
+ *                              chain longer writes a full image instead, so GC can free the old chain
  */
 public record PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
                                long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
                                long redoCheckMillis, long basebackupWaitMillis, RemoteStorageConfig remoteStorage,
-                               long layerCacheBytes) {
+                               long layerCacheBytes, long gcPeriodMillis, int maxDeltaChain) {
   public static final long DEFAULT_IMAGE_ROLL_FORWARD_BYTES = 64L << 20;
   public static final long DEFAULT_INGEST_SYNC_MILLIS = 200;
   public static final long DEFAULT_RECONNECT_MILLIS = 500;
@@ -33,6 +36,8 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
   public static final long DEFAULT_REDO_CHECK_MILLIS = 10_000;
   public static final long DEFAULT_BASEBACKUP_WAIT_MILLIS = 30_000;
   public static final long DEFAULT_LAYER_CACHE_BYTES = 20L << 30;
+  public static final long DEFAULT_GC_PERIOD_MILLIS = 3_600_000;
+  public static final int DEFAULT_MAX_DELTA_CHAIN = 8;
 
   public PageserverConfig {
     if (dataDir == null) {
@@ -54,6 +59,10 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
       throw new IllegalArgumentException("layer_cache_bytes must not be negative (0 = no limit), got "
           + layerCacheBytes);
     }
+    if (gcPeriodMillis < 1 || maxDeltaChain < 0) {
+      throw new IllegalArgumentException("gc_period_millis must be positive and max_delta_chain not negative, got "
+          + gcPeriodMillis + " and " + maxDeltaChain);
+    }
     pgBinDir = pgBinDir == null ? "" : pgBinDir;
     remoteStorage = remoteStorage == null ? new RemoteStorageConfig.None() : remoteStorage;
   }
@@ -63,7 +72,8 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
                           long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
                           long redoCheckMillis, long basebackupWaitMillis, RemoteStorageConfig remoteStorage) {
     this(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
-        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, DEFAULT_LAYER_CACHE_BYTES);
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, DEFAULT_LAYER_CACHE_BYTES,
+        DEFAULT_GC_PERIOD_MILLIS, DEFAULT_MAX_DELTA_CHAIN);
   }
 
   /** The settings without remote storage. */
@@ -96,26 +106,48 @@ public record PageserverConfig(Path dataDir, String host, int httpPort, String p
   /** These settings with other image roll-forward settings. */
   public PageserverConfig withRedo(long rollForwardBytes, int concurrency, long checkMillis) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, rollForwardBytes, ingestSyncMillis,
-        reconnectMillis, concurrency, checkMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes);
+        reconnectMillis, concurrency, checkMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes,
+        gcPeriodMillis, maxDeltaChain);
   }
 
   public PageserverConfig withPgBinDir(String dir) {
     return new PageserverConfig(dataDir, host, httpPort, dir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
-        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes);
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes,
+        gcPeriodMillis, maxDeltaChain);
   }
 
   public PageserverConfig withBasebackupWaitMillis(long millis) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
-        reconnectMillis, redoConcurrency, redoCheckMillis, millis, remoteStorage, layerCacheBytes);
+        reconnectMillis, redoConcurrency, redoCheckMillis, millis, remoteStorage, layerCacheBytes,
+        gcPeriodMillis, maxDeltaChain);
   }
 
   public PageserverConfig withRemoteStorage(RemoteStorageConfig remote) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
-        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remote, layerCacheBytes);
+        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remote, layerCacheBytes,
+        gcPeriodMillis, maxDeltaChain);
   }
 
   public PageserverConfig withLayerCacheBytes(long bytes) {
     return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
-        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, bytes);
+        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, bytes, gcPeriodMillis,
+        maxDeltaChain);
+  }
+
+  /** The settings with the default GC period and delta chain length. */
+  public PageserverConfig(Path dataDir, String host, int httpPort, String pgBinDir, long imageRollForwardBytes,
+                          long ingestSyncMillis, long reconnectMillis, int redoConcurrency,
+                          long redoCheckMillis, long basebackupWaitMillis, RemoteStorageConfig remoteStorage,
+                          long layerCacheBytes) {
+    this(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis, reconnectMillis,
+        redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes,
+        DEFAULT_GC_PERIOD_MILLIS, DEFAULT_MAX_DELTA_CHAIN);
+  }
+
+  /** These settings with another GC period and delta chain length. */
+  public PageserverConfig withGc(long periodMillis, int deltaChain) {
+    return new PageserverConfig(dataDir, host, httpPort, pgBinDir, imageRollForwardBytes, ingestSyncMillis,
+        reconnectMillis, redoConcurrency, redoCheckMillis, basebackupWaitMillis, remoteStorage, layerCacheBytes,
+        periodMillis, deltaChain);
   }
 }

@@ -4,6 +4,12 @@ import dev.argondb.bus.BusCodecs;
 import dev.argondb.pgruntime.PgBinaries;
 import dev.argondb.pageserver.basebackup.BasebackupPlanner;
 import dev.argondb.pageserver.basebackup.BasebackupService;
+import dev.argondb.pageserver.gc.GcLeases;
+import dev.argondb.pageserver.gc.GcMetrics;
+import dev.argondb.pageserver.gc.GcVerticle;
+import dev.argondb.pageserver.gc.Snapshots;
+import dev.argondb.pageserver.gc.TenantBusVerticle;
+import dev.argondb.pageserver.gc.TenantSettings;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.reconstruction.ImageRollForward;
 import dev.argondb.pageserver.reconstruction.PageReconstructionVerticle;
@@ -35,10 +41,14 @@ public final class PageserverService {
   /** A deployed pageserver: where it serves gRPC, and how to stop it (ingest first, then the timelines are closed). */
   public record Handle(String host, int port, String httpDeployment, String busDeployment, String ingestDeployment,
                        Timelines timelines, PageReconstructionVerticle reconstruction,
-                       RemoteUploadVerticle uploads, LayerCache layerCache) {
+                       RemoteUploadVerticle uploads, LayerCache layerCache, GcVerticle gc,
+                       TenantBusVerticle tenantBus) {
     public Future<Void> undeploy(Vertx vertx) {
       layerCache.stop();
-      Future<Void> uploadsStopped = uploads == null ? Future.succeededFuture() : vertx.undeploy(uploads.deploymentID());
+      Future<Void> gcStopped = (gc == null ? Future.<Void>succeededFuture() : vertx.undeploy(gc.deploymentID()))
+          .eventually(() -> tenantBus == null ? Future.succeededFuture() : vertx.undeploy(tenantBus.deploymentID()));
+      Future<Void> uploadsStopped = gcStopped.eventually(() -> uploads == null ? Future.succeededFuture()
+          : vertx.undeploy(uploads.deploymentID()));
       return uploadsStopped.eventually(() -> vertx.undeploy(reconstruction.deploymentID()))
           .eventually(() -> vertx.undeploy(ingestDeployment))
           .eventually(() -> vertx.undeploy(busDeployment))
@@ -90,18 +100,42 @@ public final class PageserverService {
     timelines.all().forEach(metrics::track);
     metrics.timelinesGauge(() -> timelines.all().size());
     PageReconstructionVerticle reconstruction = new PageReconstructionVerticle(config, timelines,
-        new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry), cache));
+        new ImageRollForward(binaries, config.imageRollForwardBytes(), new RedoMetrics(registry), cache,
+            config.maxDeltaChain()));
     BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
         metrics, config.basebackupWaitMillis(), cache::pin);
     PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
+    TenantSettings settings = new TenantSettings(config.dataDir());
+    Snapshots snapshots = new Snapshots(timelines);
+    GcLeases leases = new GcLeases();
     return vertx.deployVerticle(http).compose(httpId ->
-        vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics))
+        vertx.deployVerticle(new PageserverVerticle(timelines, new TimelineCreator(timelines, binaries), metrics,
+                settings, leases))
             .compose(busId -> vertx.deployVerticle(new WalIngestVerticle(config, timelines, metrics))
                 .compose(ingestId -> vertx.deployVerticle(reconstruction)
                     .compose(redoId -> deployUploads(vertx, timelines, remote, remoteMetrics, remoteStaging,
                         cache))
-                    .map(uploads -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId, timelines,
-                        reconstruction, uploads, cache)))));
+                    .compose(uploads -> {
+                      GcVerticle gc = new GcVerticle(timelines, settings, leases, uploads, cache,
+                          new GcMetrics(registry, () -> snapshotCount(timelines), leases::count),
+                          config.gcPeriodMillis());
+                      TenantBusVerticle tenantBus = new TenantBusVerticle(timelines, settings, snapshots, uploads);
+                      return vertx.deployVerticle(tenantBus).compose(tenantsId -> vertx.deployVerticle(gc))
+                          .map(gcId -> new Handle(config.host(), http.actualPort(), httpId, busId, ingestId,
+                              timelines, reconstruction, uploads, cache, gc, tenantBus));
+                    }))));
+  }
+
+  private static int snapshotCount(Timelines timelines) {
+    int count = 0;
+    for (var timeline : timelines.all()) {
+      try {
+        count += Snapshots.of(timeline).size();
+      } catch (java.io.IOException unreadable) {
+        // not counted; GC and listing report it
+      }
+    }
+    return count;
   }
 
   private static Future<RemoteUploadVerticle> deployUploads(Vertx vertx, Timelines timelines, RemoteStorage storage,

@@ -8,6 +8,9 @@ import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverGetTimeline;
 import dev.argondb.bus.PageserverLsnForTime;
+import dev.argondb.bus.PageserverLsnAtTime;
+import dev.argondb.pageserver.gc.GcLeases;
+import dev.argondb.pageserver.gc.TenantSettings;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.timeline.LsnForTime;
 import dev.argondb.pageserver.timeline.Timeline;
@@ -35,7 +38,13 @@ public final class PageserverVerticle extends VerticleBase {
   private final PageserverMetrics metrics;
   private final LogicalSizes logicalSizes = new LogicalSizes();
 
-  public PageserverVerticle(Timelines timelines, TimelineCreator creator, PageserverMetrics metrics) {
+  private final TenantSettings settings;
+  private final GcLeases leases;
+
+  public PageserverVerticle(Timelines timelines, TimelineCreator creator, PageserverMetrics metrics,
+                            TenantSettings settings, GcLeases leases) {
+    this.settings = settings;
+    this.leases = leases;
     this.timelines = timelines;
     this.creator = creator;
     this.deleter = new TimelineDeleter(timelines);
@@ -61,15 +70,58 @@ public final class PageserverVerticle extends VerticleBase {
         bus.<PageserverGetTimeline>consumer(BusAddresses.PAGESERVER_TIMELINE_INFO,
             m -> answer(m, false, () -> timelines.get(m.body().tenantId(), m.body().timelineId()).info())).completion(),
         bus.<PageserverLsnForTime>consumer(BusAddresses.PAGESERVER_LSN_FOR_TIME,
-            m -> answer(m, false, () -> LsnForTime.find(timelines.get(m.body().tenantId(), m.body().timelineId()),
-                m.body().epochMicros()))).completion(),
+            m -> answer(m, false, () -> lsnForTime(m.body()))).completion(),
         bus.<PageserverCheckLsn>consumer(BusAddresses.PAGESERVER_CHECK_LSN, m -> answer(m, false, () -> {
           Timeline timeline = timelines.get(m.body().tenantId(), m.body().timelineId());
-          timeline.checkStartable(m.body().lsn());
+          // Under the timelines' lock, which GC holds while settling its cutoff: the lease is seen or refused.
+          synchronized (timelines) {
+            timeline.checkStartable(m.body().lsn() == 0 ? timeline.lastRecordLsn() : m.body().lsn());
+            if (m.body().leaseMillis() > 0) {
+              leases.take(timeline.tenantId(), timeline.timelineId(),
+                  m.body().lsn() == 0 ? timeline.lastRecordLsn() : m.body().lsn(), m.body().leaseMillis());
+            }
+          }
           return timeline.info();
         })).completion(),
         bus.<PageserverDeleteTimeline>consumer(BusAddresses.PAGESERVER_DELETE_TIMELINE, this::delete).completion(),
         bus.<PageserverCatchUp>consumer(BusAddresses.PAGESERVER_CATCH_UP, this::catchUp).completion());
+  }
+
+  /**
+   * The LSN of a time, refused for a time before the tenant's PITR window (its history may be collected); with a
+   * lease, the LSN found is held from GC (on the timeline whose WAL holds it) until the branch exists.
+   */
+  private PageserverLsnAtTime lsnForTime(PageserverLsnForTime request) throws java.io.IOException {
+    Timeline timeline = timelines.get(request.tenantId(), request.timelineId());
+    synchronized (timelines) {
+      java.time.Duration window = settings.pitrInterval(request.tenantId());
+      long windowStartMicros = (System.currentTimeMillis() - window.toMillis()) * 1000;
+      boolean tooOld = request.epochMicros() < windowStartMicros;
+      PageserverException outsideWindow = PageserverException.badRequest(
+          java.time.Instant.EPOCH.plusNanos(request.epochMicros() * 1000) + " is older than the tenant's PITR window"
+          + " (pitr_interval " + TenantSettings.describe(window) + ": nothing before "
+          + java.time.Instant.EPOCH.plusNanos(windowStartMicros * 1000) + ")");
+      PageserverLsnAtTime found;
+      try {
+        found = LsnForTime.find(timeline, request.epochMicros());
+      } catch (PageserverException none) {
+        // With the whole history, "no commit that old" (404) is the answer; once GC collected some, the commit
+        // index may start later, and a time outside the window is refused for that.
+        if (tooOld && timeline.gcState().cutoffLsn() != 0) {
+          throw outsideWindow;
+        }
+        throw none;
+      }
+      if (tooOld) {
+        throw outsideWindow;
+      }
+      Timeline holder = timelines.get(request.tenantId(), found.timelineId());
+      holder.checkStartable(found.lsn());
+      if (request.leaseMillis() > 0) {
+        leases.take(request.tenantId(), found.timelineId(), found.lsn(), request.leaseMillis());
+      }
+      return found;
+    }
   }
 
   private void catchUp(Message<PageserverCatchUp> message) {

@@ -24,7 +24,15 @@ final class Context {
 
   /** Creates a tenant (with its {@code main} branch) and its {@code cloud_admin} role with the local admin password. */
   JsonObject createTenant(String tenantId, boolean setDefault) {
+    return createTenant(tenantId, setDefault, null);
+  }
+
+  /** {@code pitrInterval} null: the control plane's default (7d). */
+  JsonObject createTenant(String tenantId, boolean setDefault, String pitrInterval) {
     JsonObject body = new JsonObject();
+    if (pitrInterval != null) {
+      body.put("pitr_interval", pitrInterval);
+    }
     if (tenantId != null) {
       body.put("tenant_id", tenantId);
     }

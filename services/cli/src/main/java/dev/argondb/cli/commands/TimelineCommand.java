@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     subcommands = {TimelineCommand.Branch.class, TimelineCommand.List.class, TimelineCommand.Delete.class})
 public final class TimelineCommand {
 
-  @Command(name = "branch", description = "Create a branch of another branch at its latest LSN, an LSN or a time.")
+  @Command(name = "branch",
+      description = "Create a branch of another branch at its latest LSN, an LSN or a time, or from a snapshot.")
   static final class Branch implements Callable<Integer> {
     @Option(names = "--branch-name", required = true, description = "name of the new branch")
     String branchName;
@@ -36,14 +37,29 @@ public final class TimelineCommand {
       @Option(names = "--ancestor-start-time", paramLabel = "TIME", required = true,
           description = "branch at the last commit at or before this time, e.g. '2026-11-24 10:00:00+00'")
       String time;
+
+      @Option(names = "--snapshot", paramLabel = "NAME", required = true,
+          description = "branch at a snapshot's branch and LSN (see `argon snapshot`)")
+      String snapshot;
     }
 
     @Override
     public Integer call() {
       Context context = new Context();
       String tenant = context.tenant(tenantId);
-      JsonObject body = new JsonObject().put("name", branchName)
-          .put("ancestor_branch_name", ancestorBranchName == null ? "main" : ancestorBranchName);
+      JsonObject body = new JsonObject().put("name", branchName);
+      if (startPoint != null && startPoint.snapshot != null) {
+        if (ancestorBranchName != null) {
+          throw new CliException("--snapshot names its own branch: leave out --ancestor-branch-name");
+        }
+        body.put("snapshot", startPoint.snapshot);
+        JsonObject created = context.api.post("/v1/tenants/" + tenant + "/timelines", body);
+        System.out.println("Created timeline '" + created.getString("id") + "' at Lsn "
+            + created.getString("ancestor_lsn") + " for tenant: " + tenant + " from snapshot '" + startPoint.snapshot
+            + "'");
+        return 0;
+      }
+      body.put("ancestor_branch_name", ancestorBranchName == null ? "main" : ancestorBranchName);
       if (startPoint != null && startPoint.lsn != null) {
         body.put("ancestor_start_lsn", startPoint.lsn);
       }

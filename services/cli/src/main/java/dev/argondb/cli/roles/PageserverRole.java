@@ -40,7 +40,9 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
         .put("redo_check_millis", config.redoCheckMillis())
         .put("basebackup_wait_millis", config.basebackupWaitMillis())
         .put("remote_storage", config.remoteStorage().toJson())
-        .put("layer_cache_bytes", config.layerCacheBytes());
+        .put("layer_cache_bytes", config.layerCacheBytes())
+        .put("gc_period_millis", config.gcPeriodMillis())
+        .put("max_delta_chain", config.maxDeltaChain());
   }
 
   @Override
@@ -49,7 +51,9 @@ public final class PageserverRole implements ServiceRole<PageserverConfig, Pages
         s.getString("pg_bin_dir"), s.getLong("image_roll_forward_bytes"), s.getLong("ingest_sync_millis"),
         s.getLong("reconnect_millis"), s.getInteger("redo_concurrency"), s.getLong("redo_check_millis"),
         s.getLong("basebackup_wait_millis"), RemoteStorageConfig.fromJson(s.getJsonObject("remote_storage")),
-        s.getLong("layer_cache_bytes", PageserverConfig.DEFAULT_LAYER_CACHE_BYTES));
+        s.getLong("layer_cache_bytes", PageserverConfig.DEFAULT_LAYER_CACHE_BYTES),
+        s.getLong("gc_period_millis", PageserverConfig.DEFAULT_GC_PERIOD_MILLIS),
+        s.getInteger("max_delta_chain", PageserverConfig.DEFAULT_MAX_DELTA_CHAIN));
   }
 
   @Override

@@ -51,4 +51,16 @@ class PageserverRoleTest {
     assertThrows(IllegalArgumentException.class, () -> read("{\"pageserver\": {\"layer_cache_bytes\": -1}}",
         Map.of()));
   }
+
+  @Test
+  void gcPeriodAndDeltaChainDefaultToAnHourAndEightAndBadValuesAreRefused() throws Exception {
+    PageserverConfig defaults = read("{}", Map.of());
+    assertEquals(3_600_000, defaults.gcPeriodMillis());
+    assertEquals(8, defaults.maxDeltaChain());
+    PageserverConfig set = read("{\"pageserver\": {\"gc_period_millis\": 60000, \"max_delta_chain\": 2}}", Map.of());
+    assertEquals(60_000, set.gcPeriodMillis());
+    assertEquals(2, set.maxDeltaChain());
+    assertThrows(IllegalArgumentException.class, () -> read("{\"pageserver\": {\"gc_period_millis\": 0}}", Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> read("{\"pageserver\": {\"max_delta_chain\": -1}}", Map.of()));
+  }
 }

@@ -106,4 +106,62 @@ final class InputRules {
       throw ControlPlaneError.badRequest(field + " is not a valid time: \"" + value + "\"");
     }
   }
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([smhdw])");
+
+  /**
+   * A duration such as {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 2w} or ISO-8601 ({@code PT1H},
+   * {@code P7D}); at least 0 and at most 10 years. In seconds.
+   */
+  static long duration(String field, String value) {
+    String v = value == null ? "" : value.strip();
+    long seconds;
+    var match = SHORT_DURATION.matcher(v);
+    if (match.matches()) {
+      long n = Long.parseLong(match.group(1));
+      seconds = n * switch (match.group(2)) {
+        case "s" -> 1L;
+        case "m" -> 60L;
+        case "h" -> 3600L;
+        case "d" -> 86_400L;
+        default -> 604_800L;
+      };
+    } else {
+      try {
+        seconds = java.time.Duration.parse(v.toUpperCase(Locale.ROOT)).getSeconds();
+      } catch (DateTimeParseException e) {
+        throw ControlPlaneError.badRequest(field + " must be a duration like 7d, 12h, 30m, 45s or PT1H, got \""
+            + value + "\"");
+      }
+    }
+    if (seconds < 0 || seconds > 10L * 365 * 86_400) {
+      throw ControlPlaneError.badRequest(field + " must be between 0 and 10 years, got \"" + value + "\"");
+    }
+    return seconds;
+  }
+
+  /** A duration in seconds as {@link #duration} reads it back: the largest whole unit. */
+  static String formatDuration(long seconds) {
+    if (seconds != 0 && seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds != 0 && seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds != 0 && seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
+  private static final Pattern SNAPSHOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+  /** A snapshot name: 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit. */
+  static String snapshotName(String field, String value) {
+    if (value == null || !SNAPSHOT_NAME.matcher(value).matches()) {
+      throw ControlPlaneError.badRequest(field + " must be 1 to 63 letters, digits, '_', '.' or '-', starting with a"
+          + " letter or digit, got \"" + value + "\"");
+    }
+    return value;
+  }
 }

@@ -17,7 +17,9 @@ final class JsonViews {
   private JsonViews() {}
 
   static JsonObject tenant(Tenant tenant) {
-    return new JsonObject().put("id", tenant.id()).put("created_at", time(tenant.createdAt()));
+    return new JsonObject().put("id", tenant.id()).put("created_at", time(tenant.createdAt()))
+        .put("pitr_interval", InputRules.formatDuration(tenant.pitrIntervalSeconds()))
+        .put("pitr_interval_seconds", tenant.pitrIntervalSeconds());
   }
 
   static JsonObject tenantWithTimelines(Tenant tenant, List<Timeline> timelines) {

@@ -55,6 +55,9 @@ public final class RestApiVerticle extends VerticleBase {
     CommittedWal committedWal = config.safekeepers().isEmpty() ? null
         : new CommittedWal(vertx.eventBus(), new SafekeeperSet(config.safekeepers(), config.walQuorum()));
     new TimelineRoutes(tenants, timelines, pageserver, committedWal).mount(router);
+    if (pageserver != null) {
+      new SnapshotRoutes(tenants, timelines, pageserver, committedWal).mount(router);
+    }
     new EndpointRoutes(vertx, tenants, timelines, endpoints, pageserver, config.defaultSuspendTimeoutSeconds(),
         config.computeStartTimeoutMillis()).mount(router);
     new RoleRoutes(vertx, tenants, roles,

@@ -1,6 +1,5 @@
 package dev.argondb.controlplane.api;
 
-import dev.argondb.bus.PageserverLsnAtTime;
 import dev.argondb.controlplane.ControlPlaneError;
 import dev.argondb.controlplane.db.TenantStore;
 import dev.argondb.controlplane.db.TimelineStore;
@@ -73,54 +72,37 @@ final class TimelineRoutes {
           JsonViews::timeline);
       return;
     }
-    BranchPoint point = BranchPoint.of(body);
-    Responses.reply(rc, 201, timelines.ancestorForBranch(tenantId, point.ancestorId(), point.ancestorName(), name)
+    Future<BranchPoint> resolved = body.has("snapshot") ? fromSnapshot(tenantId, body)
+        : Future.succeededFuture(BranchPoint.of(body));
+    Responses.reply(rc, 201, resolved.compose(point ->
+            timelines.ancestorForBranch(tenantId, point.ancestorId(), point.ancestorName(), name)
             .compose(ancestor -> ancestorLsn(ancestor, point)
                 .compose(lsn -> pageserver.createBranch(tenantId, timelineId, ancestor.id(), lsn))
                 .compose(created -> timelines.createBranch(tenantId, timelineId, name, ancestor.id(),
                         Lsn.format(created.ancestorLsn()))
                     // Lost a race for the name (or the id): the pageserver timeline must not outlive it.
-                    .recover(failure -> forgetOnPageserver(tenantId, timelineId, failure)))),
+                    .recover(failure -> forgetOnPageserver(tenantId, timelineId, failure))))),
         JsonViews::timeline);
   }
 
-  /**
-   * The LSN to branch at; 0 lets the pageserver take the ancestor's current end. For the current end and
-   * for a time, the pageserver first ingests everything the safekeepers committed, so the branch holds
-   * every COMMIT acknowledged before this request.
-   */
+  /** The LSN to branch at (0: the ancestor's current end, after catching up with what the safekeepers committed). */
   private Future<Long> ancestorLsn(Timeline ancestor, BranchPoint point) {
-    if (point.lsn() != 0) {
-      return Future.succeededFuture(point.lsn());
-    }
-    Future<?> caughtUp = committedWal == null ? Future.succeededFuture()
-        : committedWal.commitLsn(ancestor.tenantId(), ancestor.id())
-            .compose(lsn -> lsn == 0 ? Future.succeededFuture()
-                : pageserver.catchUp(ancestor.tenantId(), ancestor.id(), lsn));
-    if (point.time() == null) {
-      return caughtUp.map(0L);
-    }
-    return caughtUp.compose(ready -> lsnAtTime(ancestor, point));
+    return new PointResolver(pageserver, committedWal).lsn(ancestor, point.lsn(), point.time());
   }
 
-  private Future<Long> lsnAtTime(Timeline ancestor, BranchPoint point) {
-    long micros = Math.addExact(Math.multiplyExact(point.time().getEpochSecond(), 1_000_000L),
-        point.time().getNano() / 1_000);
-    return pageserver.lsnForTime(ancestor.tenantId(), ancestor.id(), micros)
-        .recover(failure -> Future.failedFuture(failure instanceof ControlPlaneError error && error.status() == 404
-            ? ControlPlaneError.badRequest("no commit on branch \"" + ancestor.name() + "\" at or before "
-                + point.time() + " (its first commit is later)")
-            : failure))
-        .compose(found -> found.timelineId().equals(ancestor.id())
-            ? Future.succeededFuture(found.lsn())
-            : Future.failedFuture(beforeBranchStart(ancestor, point.time(), found)));
-  }
-
-  private static ControlPlaneError beforeBranchStart(Timeline ancestor, Instant time, PageserverLsnAtTime found) {
-    return ControlPlaneError.badRequest(time + " is before branch \"" + ancestor.name() + "\" was created (it starts at "
-        + ancestor.ancestorLsn() + " of its ancestor timeline " + ancestor.ancestorTimelineId()
-        + "); the last commit by then is at " + Lsn.format(found.lsn()) + " on timeline " + found.timelineId()
-        + ": branch from that timeline instead");
+  /** A branch from a snapshot starts at the snapshot's (timeline, LSN), which GC keeps. */
+  private Future<BranchPoint> fromSnapshot(String tenantId, JsonBody body) {
+    String snapshot = InputRules.snapshotName("snapshot", body.optionalString("snapshot"));
+    for (String field : ANCESTOR_FIELDS) {
+      if (body.has(field)) {
+        throw ControlPlaneError.badRequest("give either \"snapshot\" or \"" + field + "\", not both");
+      }
+    }
+    return pageserver.listSnapshots(tenantId).compose(list -> list.snapshots().stream()
+        .filter(s -> s.name().equals(snapshot)).findFirst()
+        .map(s -> Future.succeededFuture(new BranchPoint(s.timelineId(), null, s.lsn(), null)))
+        .orElseGet(() -> Future.failedFuture(ControlPlaneError.notFound("tenant " + tenantId
+            + " has no snapshot named \"" + snapshot + "\""))));
   }
 
   private <T> Future<T> forgetOnPageserver(String tenantId, String timelineId, Throwable failure) {

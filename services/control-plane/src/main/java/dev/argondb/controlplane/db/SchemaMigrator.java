@@ -32,7 +32,8 @@ public final class SchemaMigrator {
   static final List<Migration> MIGRATIONS = List.of(
       new Migration(1, "V1__initial_schema.sql"),
       new Migration(2, "V2__timeline_terms.sql"),
-      new Migration(3, "V3__branches.sql"));
+      new Migration(3, "V3__branches.sql"),
+      new Migration(4, "V4__tenant_pitr_interval.sql"));
 
   record Migration(int version, String file) {}
 

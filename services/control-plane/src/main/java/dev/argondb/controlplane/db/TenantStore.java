@@ -20,7 +20,7 @@ public final class TenantStore {
   }
 
   public Future<List<Tenant>> list() {
-    return pool.query("SELECT id, created_at FROM tenants ORDER BY created_at, id").execute()
+    return pool.query("SELECT id, created_at, pitr_interval_seconds FROM tenants ORDER BY created_at, id").execute()
         .map(rows -> {
           List<Tenant> tenants = new ArrayList<>();
           rows.forEach(row -> tenants.add(tenant(row)));
@@ -30,7 +30,8 @@ public final class TenantStore {
 
   /** The tenant, or a not-found failure. */
   public Future<Tenant> get(String tenantId) {
-    return pool.preparedQuery("SELECT id, created_at FROM tenants WHERE id = $1").execute(Tuple.of(tenantId))
+    return pool.preparedQuery("SELECT id, created_at, pitr_interval_seconds FROM tenants WHERE id = $1")
+        .execute(Tuple.of(tenantId))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ControlPlaneError.notFound("tenant " + tenantId + " not found"))
             : Future.succeededFuture(tenant(rows.iterator().next())));
@@ -47,14 +48,20 @@ public final class TenantStore {
    * without a branch to attach an endpoint to.
    */
   public Future<Tenant> createWithMainTimeline(String tenantId) {
-    return createWithMainTimeline(tenantId, Ids.newId());
+    return createWithMainTimeline(tenantId, Ids.newId(), Tenant.DEFAULT_PITR_INTERVAL_SECONDS);
   }
 
   /** As {@link #createWithMainTimeline(String)}, with the id the {@code main} timeline has on the pageserver. */
   public Future<Tenant> createWithMainTimeline(String tenantId, String mainTimelineId) {
+    return createWithMainTimeline(tenantId, mainTimelineId, Tenant.DEFAULT_PITR_INTERVAL_SECONDS);
+  }
+
+  /** As {@link #createWithMainTimeline(String, String)}, with the tenant's PITR window. */
+  public Future<Tenant> createWithMainTimeline(String tenantId, String mainTimelineId, long pitrIntervalSeconds) {
     return pool.withTransaction(conn -> conn
-        .preparedQuery("INSERT INTO tenants (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id, created_at")
-        .execute(Tuple.of(tenantId))
+        .preparedQuery("INSERT INTO tenants (id, pitr_interval_seconds) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"
+            + " RETURNING id, created_at, pitr_interval_seconds")
+        .execute(Tuple.of(tenantId, pitrIntervalSeconds))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(ControlPlaneError.conflict("tenant " + tenantId + " already exists"));
@@ -66,7 +73,16 @@ public final class TenantStore {
         }));
   }
 
+  /** Changes the tenant's PITR window; a not-found failure for an unknown tenant. */
+  public Future<Tenant> setPitrInterval(String tenantId, long seconds) {
+    return pool.preparedQuery("UPDATE tenants SET pitr_interval_seconds = $2 WHERE id = $1"
+            + " RETURNING id, created_at, pitr_interval_seconds").execute(Tuple.of(tenantId, seconds))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(ControlPlaneError.notFound("tenant " + tenantId + " not found"))
+            : Future.succeededFuture(tenant(rows.iterator().next())));
+  }
+
   private static Tenant tenant(Row row) {
-    return new Tenant(row.getString("id"), Database.instant(row, "created_at"));
+    return new Tenant(row.getString("id"), Database.instant(row, "created_at"), row.getLong("pitr_interval_seconds"));
   }
 }

@@ -9,6 +9,12 @@ import dev.argondb.bus.PageserverCreateTimeline;
 import dev.argondb.bus.PageserverDeleteTimeline;
 import dev.argondb.bus.PageserverLsnAtTime;
 import dev.argondb.bus.PageserverLsnForTime;
+import dev.argondb.bus.PageserverCreateSnapshot;
+import dev.argondb.bus.PageserverDeleteSnapshot;
+import dev.argondb.bus.PageserverListSnapshots;
+import dev.argondb.bus.PageserverSnapshot;
+import dev.argondb.bus.PageserverSnapshots;
+import dev.argondb.bus.PageserverTenantConfig;
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.bus.SystemRoles;
 import dev.argondb.controlplane.ControlPlaneError;
@@ -57,10 +63,42 @@ public final class PageserverTimelines {
         REQUEST_TIMEOUT_MILLIS);
   }
 
-  /** The end of the last commit at or before {@code epochMicros} on the timeline or its ancestors. */
+  /**
+   * How long the pageserver holds a GC lease on an LSN resolved for a branch or snapshot: the branch (whose
+   * ancestor LSN then retains the data) is created well within it.
+   */
+  public static final long GC_LEASE_MILLIS = 60_000;
+
+  /**
+   * The end of the last commit at or before {@code epochMicros} on the timeline or its ancestors, held from GC for
+   * {@link #GC_LEASE_MILLIS} so the branch created there next finds its data.
+   */
   public Future<PageserverLsnAtTime> lsnForTime(String tenantId, String timelineId, long epochMicros) {
-    return request(BusAddresses.PAGESERVER_LSN_FOR_TIME, new PageserverLsnForTime(tenantId, timelineId, epochMicros),
+    return request(BusAddresses.PAGESERVER_LSN_FOR_TIME,
+        new PageserverLsnForTime(tenantId, timelineId, epochMicros, GC_LEASE_MILLIS),
         PageserverLsnAtTime.class, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** Tells the pageserver a tenant's settings (it keeps them, and GC follows its PITR window). */
+  public Future<PageserverTenantConfig> configureTenant(String tenantId, long pitrIntervalSeconds) {
+    return request(BusAddresses.PAGESERVER_TENANT_CONFIG, new PageserverTenantConfig(tenantId, pitrIntervalSeconds),
+        PageserverTenantConfig.class, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** Takes a snapshot of the timeline at {@code lsn} (0: its ingested end). */
+  public Future<PageserverSnapshot> createSnapshot(String tenantId, String timelineId, String name, long lsn) {
+    return request(BusAddresses.PAGESERVER_SNAPSHOT_CREATE, new PageserverCreateSnapshot(tenantId, timelineId, name,
+        lsn), PageserverSnapshot.class, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  public Future<PageserverSnapshots> listSnapshots(String tenantId) {
+    return request(BusAddresses.PAGESERVER_SNAPSHOT_LIST, new PageserverListSnapshots(tenantId),
+        PageserverSnapshots.class, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  public Future<PageserverSnapshot> deleteSnapshot(String tenantId, String name) {
+    return request(BusAddresses.PAGESERVER_SNAPSHOT_DELETE, new PageserverDeleteSnapshot(tenantId, name),
+        PageserverSnapshot.class, REQUEST_TIMEOUT_MILLIS);
   }
 
   /** Succeeds when a compute can start on the timeline at {@code lsn}: a record boundary within its WAL. */

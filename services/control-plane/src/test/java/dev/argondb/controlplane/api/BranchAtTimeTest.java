@@ -123,6 +123,21 @@ class BranchAtTimeTest {
         .put("name", "x").put("ancestor_start_time", "2001-01-01T00:00:00Z")));
     assertTrue(beforeAnyCommit.getString("error").contains("no commit on branch \"main\""), beforeAnyCommit.encode());
     assertEquals(3L, cp.sql("SELECT count(*) FROM timelines"));
+
+    // A snapshot at the same time lands on the same commit end.
+    JsonObject snapshot = expect(201, cp.post("/v1/tenants/" + tenant + "/snapshots", new JsonObject()
+        .put("name", "between").put("time", between.toString())));
+    assertEquals(Lsn.format(at), snapshot.getString("lsn"));
+    assertEquals(mainId, snapshot.getString("timeline_id"));
+
+    // With a PITR window of a second, the same time is too old a moment later: refused, nothing stored.
+    expect(200, cp.patch("/v1/tenants/" + tenant, new JsonObject().put("pitr_interval", "1s")));
+    Thread.sleep(1_100);
+    JsonObject outsideWindow = expect(400, cp.post("/v1/tenants/" + tenant + "/timelines", new JsonObject()
+        .put("name", "too_old").put("ancestor_start_time", between.toString())));
+    assertTrue(outsideWindow.getString("error").contains("is older than the tenant's PITR window (pitr_interval 1s"),
+        outsideWindow.encode());
+    assertEquals(3L, cp.sql("SELECT count(*) FROM timelines"));
   }
 
   /** Main's basebackup started as a compute; the agent superuser may connect over loopback without a password. */

@@ -138,6 +138,24 @@ public final class ImageStore {
     return image;
   }
 
+  /**
+   * Deletes an image (GC): unlisted first (its description goes, so a crash leaves an unfinished directory that
+   * {@link #removeUnfinished()} deletes), then its files. Returns the bytes freed.
+   */
+  public long remove(Image image) throws IOException {
+    Path imageDir = directoryFor(image.lsn());
+    if (!Files.exists(imageDir.resolve(Image.DESCRIPTION))) {
+      return 0;
+    }
+    long bytes = bytesOnDisk(image);
+    Files.delete(imageDir.resolve(Image.DESCRIPTION));
+    AtomicFiles.fsyncDirectory(imageDir);
+    manifests.remove(image.lsn());
+    load();
+    PgFiles.deleteRecursively(imageDir);
+    return bytes;
+  }
+
   /** Deletes image directories without a description (a run or a creation that did not finish). */
   public void removeUnfinished() throws IOException {
     if (!Files.isDirectory(dir)) {

@@ -48,6 +48,16 @@ public final class WalIndexer {
     resetAtLastRecord();
   }
 
+  /**
+   * An indexer whose WAL starts at {@code pageLsn}, a page start inside the WAL (a restore after GC, whose WAL below
+   * is gone): a record continued from the page before is skipped, as its page header says.
+   */
+  public static WalIndexer fromPageStart(WalSegmentFiles wal, WalIndex index, long pageLsn) {
+    WalIndexer indexer = new WalIndexer(wal, index, pageLsn);
+    indexer.decoder = WalRecordDecoder.atPageStart(pageLsn).retainBytes(INDEXED_RECORDS);
+    return indexer;
+  }
+
   /** End of the last complete record stored and indexed (readable, perhaps not yet durable). */
   public long lastRecordLsn() {
     return lastRecordLsn;

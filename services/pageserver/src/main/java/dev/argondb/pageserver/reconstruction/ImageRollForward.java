@@ -65,12 +65,26 @@ public final class ImageRollForward {
   private final Map<String, Long> kept = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  private final int maxDeltaChain;
+
   public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics) {
     this(binaries, thresholdBytes, metrics, ChainSource.LOCAL);
   }
 
   /** @param chains opens the image chain a run starts from (the layer cache: downloaded if need be, pinned) */
   public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics, ChainSource chains) {
+    this(binaries, thresholdBytes, metrics, chains, dev.argondb.pageserver.PageserverConfig.DEFAULT_MAX_DELTA_CHAIN);
+  }
+
+  /**
+   * @param chains        opens the image chain a run starts from (the layer cache: downloaded if need be, pinned)
+   * @param maxDeltaChain delta images allowed on top of a full image: a run whose delta would make the chain longer
+   *                      keeps the whole data directory as a full image instead (compaction: GC can then free the
+   *                      older chain, which nothing at or above the new image needs)
+   */
+  public ImageRollForward(PgBinaries binaries, long thresholdBytes, RedoMetrics metrics, ChainSource chains,
+                          int maxDeltaChain) {
+    this.maxDeltaChain = maxDeltaChain;
     this.binaries = binaries;
     this.planner = new RollForwardPlanner(thresholdBytes, chains);
     this.metrics = metrics;
@@ -157,13 +171,20 @@ public final class ImageRollForward {
       control.withMinRecoveryPoint(plan.stopLsn()).write(dataDir.resolve(DataDirFiles.CONTROL_FILE));
       long writeBegin = System.nanoTime();
       imageDir = timeline.images().prepare(plan.stopLsn());
-      DeltaImageWriter.Written written = DeltaImageWriter.write(dataDir, plan.base(), UNTOUCHED, imageDir);
+      boolean full = plan.base().layers().size() > maxDeltaChain;
+      DeltaImageWriter.Written written = full ? FullImageWriter.write(dataDir, imageDir)
+          : DeltaImageWriter.write(dataDir, plan.base(), UNTOUCHED, imageDir);
       long writeNanos = System.nanoTime() - writeBegin;
       Image image = timeline.images().publish(new Image(imageDir, plan.stopLsn(), control.checkPoint(), control.redo(),
-          false, new Image.Base(plan.base().owner(), base.lsn())));
+          false, full ? null : new Image.Base(plan.base().owner(), base.lsn())));
       published = true;
       Files.deleteIfExists(log);
-      kept.put(key, image.lsn());
+      if (full) {
+        LOG.info("Compacted {}/{}: the image at {} is full (its base chain had {} images)", timeline.tenantId(),
+            timeline.timelineId(), Lsn.format(image.lsn()), plan.base().layers().size());
+      } else {
+        kept.put(key, image.lsn()); // a full image took the scratch directory
+      }
       long nanos = System.nanoTime() - begin;
       metrics.succeeded(nanos, written.bytes());
       LOG.info("Rolled {}/{} image forward from {} to {} (checkpoint {}, Postgres's minRecoveryPoint {}) in {} ms:"

@@ -205,9 +205,12 @@ public final class RemoteRestore {
           wal.write(layer.startLsn(), bytes);
         }
       }
-      // Index the WAL again from the timeline's start, as ingest did: boundaries, checkpoints, commits.
-      WalIndexer indexer = new WalIndexer(wal, walIndex, m.startLsn());
-      long at = m.startLsn();
+      // Index the WAL again from the timeline's start, as ingest did: boundaries, checkpoints, commits. After GC
+      // the WAL runs without a gap only from its floor, a page start.
+      long floor = index.walFloor();
+      WalIndexer indexer = floor == m.startLsn() ? new WalIndexer(wal, walIndex, m.startLsn())
+          : WalIndexer.fromPageStart(wal, walIndex, floor);
+      long at = floor;
       long end = index.remoteConsistentLsn();
       while (Long.compareUnsigned(at, end) < 0) {
         int n = (int) Math.min(REINDEX_CHUNK, end - at);
@@ -231,6 +234,9 @@ public final class RemoteRestore {
       following.add(new JsonObject().put("id", sk.id()).put("host", sk.host()).put("grpc_port", sk.grpcPort()));
     }
     AtomicFiles.write(dir.resolve("following.json"), following.encode());
+    // What only the index keeps: the timeline's snapshots and what GC did to it.
+    AtomicFiles.write(dir.resolve(dev.argondb.pageserver.gc.SnapshotFile.NAME), index.snapshots().encodePrettily());
+    AtomicFiles.write(dir.resolve("gc.json"), index.gc().toJson().encode());
     AtomicFiles.write(dir.resolve("metadata.json"), m.toJson().encodePrettily());
   }
 

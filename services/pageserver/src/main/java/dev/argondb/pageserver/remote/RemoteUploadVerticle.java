@@ -65,7 +65,12 @@ public final class RemoteUploadVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
       dev.argondb.pgruntime.PgFiles.deleteRecursively(staging);
       return null;
-    }, false).onSuccess(cleaned -> timer = vertx.setPeriodic(passMillis, id -> passAll()));
+    }, false).onSuccess(cleaned -> {
+      // Every timeline gets its uploader now, not at the first pass: one deleted before that pass must still
+      // lose its remote index (passAll forgets the timelines of uploaders whose timeline is gone).
+      timelines.all().forEach(t -> uploaderOf(t.tenantId() + "/" + t.timelineId(), t));
+      timer = vertx.setPeriodic(passMillis, id -> passAll());
+    });
   }
 
   @Override
@@ -106,15 +111,7 @@ public final class RemoteUploadVerticle extends VerticleBase {
       if (forgetting.contains(key)) {
         continue;
       }
-      TimelineUploader uploader = uploaders.computeIfAbsent(key, k -> {
-        TimelineUploader created = new TimelineUploader(vertx, timeline, storage, metrics, limiter, staging);
-        metrics.trackLag(timeline.tenantId(), timeline.timelineId(), () -> {
-          RemoteIndex index = created.index();
-          return index == null || index.remoteConsistentLsn() == 0 ? 0
-              : Math.max(0, timeline.lastRecordLsn() - index.remoteConsistentLsn());
-        });
-        return created;
-      });
+      TimelineUploader uploader = uploaderOf(key, timeline);
       passes.add(uploader.pass().onSuccess(index -> {
         if (cache != null && index != null && !index.images().isEmpty() && told.get(key) != index) {
           cache.uploaded(timeline, index)
@@ -129,6 +126,43 @@ public final class RemoteUploadVerticle extends VerticleBase {
       }).onFailure(failure -> LOG.warn("Upload pass of {} failed: {}", key, failure.toString())));
     }
     return Future.join(passes).mapEmpty();
+  }
+
+  private TimelineUploader uploaderOf(String key, Timeline timeline) {
+    return uploaders.computeIfAbsent(key, k -> {
+      TimelineUploader created = new TimelineUploader(vertx, timeline, storage, metrics, limiter, staging);
+      metrics.trackLag(timeline.tenantId(), timeline.timelineId(), () -> {
+        RemoteIndex index = created.index();
+        return index == null || index.remoteConsistentLsn() == 0 ? 0
+            : Math.max(0, timeline.lastRecordLsn() - index.remoteConsistentLsn());
+      });
+      return created;
+    });
+  }
+
+  /**
+   * Runs {@code work} (GC of {@code timeline}) on its remote index with no upload pass of the timeline under way or
+   * starting meanwhile: it gets the index in remote storage and completes with the index it wrote (or the same).
+   * Refused for a timeline being forgotten.
+   */
+  public Future<RemoteIndex> exclusive(Timeline timeline, java.util.function.Function<RemoteIndex,
+      Future<RemoteIndex>> work) {
+    io.vertx.core.Promise<RemoteIndex> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      String key = timeline.tenantId() + "/" + timeline.timelineId();
+      TimelineUploader existing = uploaders.get(key);
+      if (forgetting.contains(key) || existing != null && existing.timeline() != timeline) {
+        done.fail("the remote index of " + key + " is being deleted");
+        return;
+      }
+      uploaderOf(key, timeline).exclusive(work).onComplete(done);
+    });
+    return done.future();
+  }
+
+  /** The storage layers go to (GC deletes from it). */
+  public RemoteStorage storage() {
+    return storage;
   }
 
   /** Published when it moves, and again every {@link #REPUBLISH_MILLIS} for safekeepers that missed it. */

@@ -7,6 +7,8 @@ import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.argondb.pageserver.gc.SnapshotFile;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,6 +54,8 @@ final class TimelineUploader {
    */
   private List<Image> imagesAtLastPass;
   private long segmentAtLastPass = -1;
+  /** {@link Timeline#changes()} then: a snapshot taken or deleted goes into the index at the next pass. */
+  private long changesAtLastPass = -1;
 
   TimelineUploader(Vertx vertx, Timeline timeline, RemoteStorage storage, RemoteMetrics metrics,
                    TransferLimiter limiter, Path staging) {
@@ -88,23 +92,15 @@ final class TimelineUploader {
     }
     List<Image> images = timeline.images().all();
     long segment = WalSegments.segmentNumber(ingestedLsn());
-    if (index != null && remoteHasIndex && images == imagesAtLastPass && segment == segmentAtLastPass) {
+    long changes = timeline.changes();
+    if (index != null && remoteHasIndex && images == imagesAtLastPass && segment == segmentAtLastPass
+        && changes == changesAtLastPass) {
       return Future.succeededFuture(index);
     }
     running = true;
     boolean[] allUploaded = {true};
     String indexKey = RemoteKeys.index(timeline.tenantId(), timeline.timelineId());
-    Future<RemoteIndex> known = index != null ? Future.succeededFuture(index)
-        : storage.getBytes(indexKey).map(bytes -> RemoteIndex.fromJson(new JsonObject(
-                new String(bytes, StandardCharsets.UTF_8))))
-            .recover(failure -> {
-              if (!(failure instanceof RemoteObjectNotFound)) {
-                return Future.failedFuture(failure);
-              }
-              remoteHasIndex = false;
-              return Future.succeededFuture(RemoteIndex.empty(timeline.metadata(), timeline.following()));
-            });
-    Future<RemoteIndex> pass = known
+    Future<RemoteIndex> pass = known()
         .compose(before -> {
           index = index == null ? before : index;
           return vertx.executeBlocking(() -> pending(before), false)
@@ -134,10 +130,51 @@ final class TimelineUploader {
           if (done.succeeded() && allUploaded[0]) {
             imagesAtLastPass = images;
             segmentAtLastPass = segment;
+            changesAtLastPass = changes;
           }
         });
     current = pass;
     return pass;
+  }
+
+  /** The index in remote storage: as last written by this pageserver, else read (an empty one if there is none). */
+  private Future<RemoteIndex> known() {
+    String indexKey = RemoteKeys.index(timeline.tenantId(), timeline.timelineId());
+    return index != null ? Future.succeededFuture(index)
+        : storage.getBytes(indexKey).map(bytes -> RemoteIndex.fromJson(new JsonObject(
+                new String(bytes, StandardCharsets.UTF_8))))
+            .recover(failure -> {
+              if (!(failure instanceof RemoteObjectNotFound)) {
+                return Future.failedFuture(failure);
+              }
+              remoteHasIndex = false;
+              return Future.succeededFuture(RemoteIndex.empty(timeline.metadata(), timeline.following()));
+            });
+  }
+
+  /**
+   * Runs {@code work} (GC) on the remote index between passes: after the pass under way, and no pass starts until
+   * it has finished. {@code work} gets the index in remote storage and completes with the one it wrote (or the
+   * same). Call on the upload verticle's context.
+   */
+  Future<RemoteIndex> exclusive(java.util.function.Function<RemoteIndex, Future<RemoteIndex>> work) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("timeline " + timeline.tenantId() + "/"
+          + timeline.timelineId() + " is gone"));
+    }
+    Future<RemoteIndex> mine = current.<Void>mapEmpty().recover(failed -> Future.succeededFuture())
+        .compose(previous -> {
+          running = true;
+          return known();
+        })
+        .compose(work::apply)
+        .onSuccess(written -> index = written)
+        // It may have written a new index before failing: the next pass reads the one in remote storage again
+        // rather than write one from memory that names deleted objects.
+        .onFailure(failed -> index = null)
+        .onComplete(done -> running = false);
+    current = mine;
+    return mine;
   }
 
   /**
@@ -275,23 +312,29 @@ final class TimelineUploader {
     if (layers.stream().anyMatch(l -> l.name().equals(RemoteKeys.walSegment(startSeg)))) {
       layers.removeIf(l -> l.name().startsWith(RemoteKeys.walSegment(startSeg) + ".partial-"));
     }
-    RemoteIndex draft = new RemoteIndex(timeline.metadata(), timeline.following(), layers, 0);
-    return new RemoteIndex(timeline.metadata(), timeline.following(), layers, consistentLsn(draft));
+    JsonArray snapshots = SnapshotFile.toJson(SnapshotFile.read(timeline.dir(), timeline.tenantId(),
+        timeline.timelineId()));
+    RemoteIndex draft = new RemoteIndex(timeline.metadata(), timeline.following(), layers, 0, snapshots,
+        timeline.gcState());
+    return new RemoteIndex(timeline.metadata(), timeline.following(), layers, consistentLsn(draft), snapshots,
+        timeline.gcState());
   }
 
   /**
-   * The last record end at or below the uploaded WAL's contiguous end; 0 while a root timeline's first image or
+   * The last record end at or below the uploaded WAL's contiguous end (from its floor, see
+   * {@link RemoteIndex#walFloor()}); 0 while a root timeline's first image or
    * the WAL its replay starts from is not uploaded (nothing restorable yet). A branch reads its ancestor's
    * image, which the ancestor's own index covers.
    */
   private long consistentLsn(RemoteIndex draft) throws IOException {
     long start = timeline.startLsn();
     if (!timeline.metadata().isBranch()) {
-      List<RemoteLayer> images = draft.images();
-      if (images.isEmpty() || images.get(0).endLsn() != start) {
+      // Before GC the first image is the one at the start; after GC, the one the cutoff reads from.
+      RemoteLayer base = draft.baseImage();
+      if (base == null || draft.gc().cutoffLsn() == 0 && base.endLsn() != start) {
         return 0;
       }
-      long redoSegmentStart = WalSegments.segmentStart(WalSegments.segmentNumber(images.get(0).startLsn()));
+      long redoSegmentStart = WalSegments.segmentStart(WalSegments.segmentNumber(base.startLsn()));
       if (draft.wal().stream().noneMatch(l -> l.startLsn() == redoSegmentStart)) {
         return 0;
       }

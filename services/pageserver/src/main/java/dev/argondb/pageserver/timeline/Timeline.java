@@ -24,6 +24,7 @@ import java.util.List;
 public final class Timeline {
   static final String METADATA = "metadata.json";
   private static final String FOLLOWING = "following.json";
+  static final String GC = "gc.json";
 
   private final TimelineMetadata metadata;
   private final Path dir;
@@ -34,6 +35,9 @@ public final class Timeline {
   private final WalIndexer indexer;
   private final LsnWaiters lsnWaiters;
   private volatile List<SafekeeperRef> following;
+  private volatile GcState gcState = GcState.NONE;
+  /** Counts changes of what the remote index carries besides layers (snapshots, GC state). */
+  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
   private Timeline(TimelineMetadata metadata, Path dir, Timeline ancestor, WalSegmentFiles wal, WalIndex index,
                    ImageStore images, WalIndexer indexer, LsnWaiters lsnWaiters, List<SafekeeperRef> following) {
@@ -59,8 +63,33 @@ public final class Timeline {
     ImageStore images = new ImageStore(dir.resolve("images"));
     images.load();
     LsnWaiters waiters = new LsnWaiters(resume);
-    return new Timeline(metadata, dir, ancestor, wal, index, images,
+    Timeline timeline = new Timeline(metadata, dir, ancestor, wal, index, images,
         new WalIndexer(wal, index, resume, waiters::advanced), waiters, readFollowing(dir.resolve(FOLLOWING)));
+    if (Files.exists(dir.resolve(GC))) {
+      timeline.gcState = GcState.fromJson(new JsonObject(Files.readString(dir.resolve(GC), StandardCharsets.UTF_8)));
+    }
+    return timeline;
+  }
+
+  /** What GC last did: below its cutoff only its retained points are readable. */
+  public GcState gcState() {
+    return gcState;
+  }
+
+  /** Saves what GC is about to do; called before it deletes anything, so no reader is let in below the cutoff. */
+  public void setGcState(GcState state) throws IOException {
+    AtomicFiles.write(dir.resolve(GC), state.toJson().encode());
+    gcState = state;
+    noteChange();
+  }
+
+  /** Something the remote index carries besides layers changed (a snapshot): the next upload pass writes it. */
+  public void noteChange() {
+    changes.incrementAndGet();
+  }
+
+  public long changes() {
+    return changes.get();
   }
 
   public TimelineMetadata metadata() {
@@ -150,7 +179,14 @@ public final class Timeline {
       throw dev.argondb.pageserver.PageserverException.outOfRange("LSN " + Lsn.format(lsn)
           + " is beyond the ingested end " + Lsn.format(lastRecordLsn()) + " of timeline " + name);
     }
-    if (!isRecordBoundary(lsn)) {
+    GcState gc = gcState;
+    if (!gc.readable(lsn)) {
+      throw dev.argondb.pageserver.PageserverException.badRequest("LSN " + Lsn.format(lsn)
+          + " is below the GC cutoff " + Lsn.format(gc.cutoffLsn()) + " of timeline " + name
+          + ": its history there was garbage-collected (the tenant's PITR window is shorter)");
+    }
+    // A retained point was a record boundary when it was taken; after a rebuild the WAL index may start above it.
+    if (!gc.retained().contains(lsn) && !isRecordBoundary(lsn)) {
       throw dev.argondb.pageserver.PageserverException.badRequest("LSN " + Lsn.format(lsn)
           + " is not a WAL record boundary of timeline " + name);
     }

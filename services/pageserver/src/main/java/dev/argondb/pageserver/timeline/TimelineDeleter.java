@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,16 @@ public final class TimelineDeleter {
         throw PageserverException.conflict("timeline " + tenantId + "/" + timelineId + " is the ancestor of "
             + children.stream().map(Timeline::timelineId).sorted().collect(Collectors.joining(", "))
             + ": delete those first");
+      }
+      List<String> snapshots;
+      try {
+        snapshots = dev.argondb.pageserver.gc.Snapshots.namesOn(timeline);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      if (!snapshots.isEmpty()) {
+        throw PageserverException.conflict("timeline " + tenantId + "/" + timelineId + " has snapshot(s) "
+            + String.join(", ", snapshots) + ": delete those first");
       }
       timelines.startDeleting(timeline);
       timeline.lsnWaiters().failAll(PageserverException.notFound("timeline " + tenantId + "/" + timelineId

@@ -106,6 +106,35 @@ public final class WalSegmentFiles implements AutoCloseable {
     }
   }
 
+  /** The numbers of the segments held, ascending. */
+  public synchronized java.util.List<Long> segments() throws IOException {
+    java.util.List<Long> found = new java.util.ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      try (var files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString();
+          if (name.matches("[0-9A-F]{16}")) {
+            found.add(Long.parseUnsignedLong(name, 16));
+          }
+        }
+      }
+    }
+    found.sort(Long::compareUnsigned);
+    return found;
+  }
+
+  /** Deletes one whole segment (GC); reads of it return zeros from then on. Returns the bytes freed. */
+  public synchronized long deleteSegment(long segNo) throws IOException {
+    closeChannel(segNo);
+    Path file = segmentFile(segNo);
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    long bytes = Files.size(file);
+    Files.delete(file);
+    return bytes;
+  }
+
   @Override
   public synchronized void close() throws IOException {
     sync();

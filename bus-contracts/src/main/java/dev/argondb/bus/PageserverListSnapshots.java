@@ -1,0 +1,4 @@
+package dev.argondb.bus;
+
+/** Lists a tenant's snapshots. Reply: {@link PageserverSnapshots}. */
+public record PageserverListSnapshots(String tenantId) {}
