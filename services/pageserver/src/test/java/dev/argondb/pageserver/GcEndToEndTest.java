@@ -25,7 +25,7 @@ import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.pageserver.remote.RemoteIndex;
 import dev.argondb.pageserver.remote.RemoteKeys;
-import dev.argondb.pageserver.remote.RemoteStorageConfig;
+import dev.argondb.pageserver.remote.TestS3Server;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
 import dev.argondb.pgruntime.PgFiles;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * GC end to end with real Postgres, three real safekeepers and directory remote storage: a tiny PITR window, images
+ * GC end to end with real Postgres, three real safekeepers and a real S3 API server: a tiny PITR window, images
  * rolled forward every MB with at most two deltas on a full image (compaction), a child branch at an old LSN and a
  * snapshot. GC deletes the images and WAL nothing needs, locally and remotely (and a remote orphan), keeps what the
  * branch and the snapshot need, refuses starts below its cutoff, and a pageserver rebuilt from remote storage after
@@ -63,6 +63,7 @@ class GcEndToEndTest {
   private PageserverService.Handle pageserver;
   private PrometheusMeterRegistry registry;
   private StorageBench bench;
+  private TestS3Server s3;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -75,15 +76,21 @@ class GcEndToEndTest {
   void tearDown() throws Exception {
     bench.closeComputes();
     vertx.close().await();
+    if (s3 != null) {
+      s3.close();
+    }
     PgFiles.deleteRecursively(root);
   }
 
   @Test
   void gcKeepsWhatAChildBranchAndASnapshotNeedAndDeletesTheRestLocallyAndRemotely() throws Exception {
-    Path remoteDir = root.resolve("remote");
+    // A real S3 API server; its filesystem backend keeps each object at <dir>/<bucket>/<key>, where the test
+    // counts them and plants an orphan.
+    s3 = new TestS3Server(root.resolve("s3"));
+    Path remoteDir = s3.dir().resolve("argon").resolve("gc");
     List<SafekeeperRef> safekeepers = deploySafekeepers();
     PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0).withRedo(1 << 20, 1, 200)
-        .withRemoteStorage(new RemoteStorageConfig.Directory(remoteDir)).withGc(3_600_000, 2);
+        .withRemoteStorage(s3.config("argon", "gc")).withGc(3_600_000, 2);
     pageserver = deploy(config);
     PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
