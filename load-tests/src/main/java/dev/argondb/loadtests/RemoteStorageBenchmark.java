@@ -10,10 +10,6 @@ import dev.argondb.pageserver.remote.TestS3Server;
 import dev.argondb.pgruntime.FreePorts;
 import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -184,8 +180,7 @@ public final class RemoteStorageBenchmark {
   /** What the pageserver's {@code /metrics} says about uploads. */
   private record Metrics(long bytes, long objects, double putSeconds, long lagBytes) {
     static Metrics of(int port) throws Exception {
-      String text = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String text = PageserverMetricsProbe.scrape(port);
       long bytes = 0;
       long objects = 0;
       double putSeconds = 0;

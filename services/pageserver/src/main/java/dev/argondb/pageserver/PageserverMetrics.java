@@ -61,6 +61,10 @@ public final class PageserverMetrics {
             + "that is not ingested and indexed yet").register(registry);
     Gauge.builder("argon_pageserver_images", timeline, t -> t.images().all().size()).tags(tags(timeline))
         .description("Images the timeline holds").register(registry);
+    Gauge.builder("argon_pageserver_wal_past_image_bytes", timeline, PageserverMetrics::walPastImage)
+        .tags(tags(timeline)).baseUnit("bytes").description("WAL ingested past the timeline's newest own image (its "
+            + "start if it has none): what a compute start replays, and the image roll forward's backlog")
+        .register(registry);
     Gauge.builder("argon_pageserver_logical_size_bytes", logicalSize, AtomicLong::get).tags(tags(timeline))
         .description("Relation files of the newest image the timeline reads (its own or its ancestor's)")
         .baseUnit("bytes").register(registry);
@@ -97,6 +101,12 @@ public final class PageserverMetrics {
   private void removeMeters(Predicate<Meter> which) {
     List<Meter> doomed = registry.getMeters().stream().filter(which).toList();
     doomed.forEach(registry::remove);
+  }
+
+  static long walPastImage(Timeline timeline) {
+    var images = timeline.images().all();
+    long from = images.isEmpty() ? timeline.startLsn() : images.get(images.size() - 1).lsn();
+    return Math.max(0, timeline.lastRecordLsn() - from);
   }
 
   /**
