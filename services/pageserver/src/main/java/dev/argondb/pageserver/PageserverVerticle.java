@@ -160,19 +160,7 @@ public final class PageserverVerticle extends VerticleBase {
   }
 
   private <T> void reply(Message<T> message, Future<?> work) {
-    work.onComplete(result -> {
-      if (result.succeeded()) {
-        message.reply(result.result());
-        return;
-      }
-      Throwable failure = result.cause();
-      if (failure instanceof PageserverException refused) {
-        LOG.info("Pageserver refused {}: {}", message.body(), refused.getMessage());
-        message.fail(refused.code(), refused.getMessage());
-      } else {
-        LOG.warn("Pageserver failed {}", message.body(), failure);
-        message.fail(BusErrors.INTERNAL, String.valueOf(failure.getMessage()));
-      }
-    });
+    BusReplies.reply(message, work);
   }
+
 }

@@ -142,16 +142,7 @@ final class InputRules {
 
   /** A duration in seconds as {@link #duration} reads it back: the largest whole unit. */
   static String formatDuration(long seconds) {
-    if (seconds != 0 && seconds % 86_400 == 0) {
-      return seconds / 86_400 + "d";
-    }
-    if (seconds != 0 && seconds % 3600 == 0) {
-      return seconds / 3600 + "h";
-    }
-    if (seconds != 0 && seconds % 60 == 0) {
-      return seconds / 60 + "m";
-    }
-    return seconds + "s";
+    return dev.argondb.bus.DurationText.of(seconds);
   }
 
   private static final Pattern SNAPSHOT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");

@@ -3,6 +3,7 @@ package dev.argondb.pageserver.gc;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.PageserverGcResult;
 import dev.argondb.bus.PageserverRunGc;
+import dev.argondb.pageserver.BusReplies;
 import dev.argondb.pageserver.image.Image;
 import dev.argondb.pageserver.remote.LayerCache;
 import dev.argondb.pageserver.remote.RemoteUploadVerticle;
@@ -68,7 +69,7 @@ public final class GcVerticle extends VerticleBase {
     trackLags();
     vertx.setPeriodic(LAG_REFRESH_MILLIS, id -> trackLags()); // new timelines get their cutoff lag meter
     return vertx.eventBus().<PageserverRunGc>consumer(BusAddresses.PAGESERVER_RUN_GC,
-        m -> GcReplies.reply(m, run(m.body().tenantId()))).completion();
+        m -> BusReplies.reply(m, run(m.body().tenantId()))).completion();
   }
 
   /** One GC pass over a tenant's timelines (null: all), after the pass before it. */

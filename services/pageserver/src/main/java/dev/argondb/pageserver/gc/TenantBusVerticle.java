@@ -6,6 +6,7 @@ import dev.argondb.bus.PageserverDeleteSnapshot;
 import dev.argondb.bus.PageserverListSnapshots;
 import dev.argondb.bus.PageserverSnapshots;
 import dev.argondb.bus.PageserverTenantConfig;
+import dev.argondb.pageserver.BusReplies;
 import dev.argondb.pageserver.remote.RemoteKeys;
 import dev.argondb.pageserver.remote.RemoteUploadVerticle;
 import dev.argondb.pageserver.timeline.Timelines;
@@ -50,20 +51,20 @@ public final class TenantBusVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     return restoreTenantSettings().compose(restored -> Future.all(
         bus.<PageserverTenantConfig>consumer(BusAddresses.PAGESERVER_TENANT_CONFIG, this::configure).completion(),
-        bus.<PageserverCreateSnapshot>consumer(BusAddresses.PAGESERVER_SNAPSHOT_CREATE, m -> GcReplies.reply(m,
+        bus.<PageserverCreateSnapshot>consumer(BusAddresses.PAGESERVER_SNAPSHOT_CREATE, m -> BusReplies.reply(m,
             vertx.executeBlocking(() -> snapshots.create(m.body().tenantId(), m.body().timelineId(), m.body().name(),
                 m.body().lsn()), true))).completion(),
-        bus.<PageserverListSnapshots>consumer(BusAddresses.PAGESERVER_SNAPSHOT_LIST, m -> GcReplies.reply(m,
+        bus.<PageserverListSnapshots>consumer(BusAddresses.PAGESERVER_SNAPSHOT_LIST, m -> BusReplies.reply(m,
             vertx.executeBlocking(() -> new PageserverSnapshots(m.body().tenantId(),
                 snapshots.list(m.body().tenantId())), false))).completion(),
-        bus.<PageserverDeleteSnapshot>consumer(BusAddresses.PAGESERVER_SNAPSHOT_DELETE, m -> GcReplies.reply(m,
+        bus.<PageserverDeleteSnapshot>consumer(BusAddresses.PAGESERVER_SNAPSHOT_DELETE, m -> BusReplies.reply(m,
             vertx.executeBlocking(() -> snapshots.delete(m.body().tenantId(), m.body().name()), true)))
             .completion()));
   }
 
   /** Sets a tenant's settings and copies them to remote storage (a rebuilt pageserver reads them back). */
   private void configure(Message<PageserverTenantConfig> message) {
-    GcReplies.reply(message, vertx.executeBlocking(() -> settings.set(message.body()), true).compose(stored -> {
+    BusReplies.reply(message, vertx.executeBlocking(() -> settings.set(message.body()), true).compose(stored -> {
       if (uploads == null) {
         return Future.succeededFuture(stored);
       }

@@ -62,17 +62,7 @@ public final class TenantSettings {
 
   /** A window as people write it: 7d, 12h, 30m, 45s. */
   public static String describe(Duration window) {
-    long seconds = window.toSeconds();
-    if (seconds != 0 && seconds % 86_400 == 0) {
-      return seconds / 86_400 + "d";
-    }
-    if (seconds != 0 && seconds % 3600 == 0) {
-      return seconds / 3600 + "h";
-    }
-    if (seconds != 0 && seconds % 60 == 0) {
-      return seconds / 60 + "m";
-    }
-    return seconds + "s";
+    return dev.argondb.bus.DurationText.of(window.toSeconds());
   }
 
   public static JsonObject toJson(PageserverTenantConfig config) {

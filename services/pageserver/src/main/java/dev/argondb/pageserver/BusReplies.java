@@ -1,19 +1,21 @@
-package dev.argondb.pageserver.gc;
+package dev.argondb.pageserver;
 
 import dev.argondb.bus.BusErrors;
-import dev.argondb.pageserver.PageserverException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers a bus request with the result of its work: a refusal with its code and message, else 500. */
-final class GcReplies {
-  private static final Logger LOG = LoggerFactory.getLogger(GcReplies.class);
+/**
+ * Answers a pageserver bus request with the result of its work: the result, a refusal ({@link PageserverException})
+ * with its code and message, else an internal error.
+ */
+public final class BusReplies {
+  private static final Logger LOG = LoggerFactory.getLogger(BusReplies.class);
 
-  private GcReplies() {}
+  private BusReplies() {}
 
-  static <T> void reply(Message<T> message, Future<?> work) {
+  public static <T> void reply(Message<T> message, Future<?> work) {
     work.onComplete(result -> {
       if (result.succeeded()) {
         message.reply(result.result());
@@ -21,9 +23,10 @@ final class GcReplies {
       }
       Throwable failure = result.cause();
       if (failure instanceof PageserverException refused) {
+        LOG.info("Pageserver refused {}: {}", message.body(), refused.getMessage());
         message.fail(refused.code(), refused.getMessage());
       } else {
-        LOG.warn("Request {} failed", message.body(), failure);
+        LOG.warn("Pageserver failed {}", message.body(), failure);
         message.fail(BusErrors.INTERNAL, String.valueOf(failure.getMessage()));
       }
     });
