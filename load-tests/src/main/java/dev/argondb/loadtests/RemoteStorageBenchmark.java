@@ -35,6 +35,8 @@ import java.util.Map;
 public final class RemoteStorageBenchmark {
   private static final String ENDPOINT = "main";
   private static final long SEGMENT = 16L << 20;
+  /** The pageserver's default image roll-forward step: less WAL than this past the newest image is steady state. */
+  private static final long ROLL_FORWARD_BYTES = 64L << 20;
 
   private RemoteStorageBenchmark() {}
 
@@ -149,7 +151,8 @@ public final class RemoteStorageBenchmark {
 
   /**
    * Waits until the remote copy is as complete as it gets: the WAL ingested but not uploaded is less than a
-   * segment (the last, partial one comes from the safekeepers on a rebuild) and the image uploads have stopped
+   * segment (the last, partial one comes from the safekeepers on a rebuild), the images have caught up with the load
+   * (less than one roll-forward step of WAL past the newest) and are all uploaded, and the uploads have stopped
    * changing for longer than the pageserver's image check period. Returns when (System.nanoTime) the last upload
    * was seen.
    */
@@ -164,7 +167,8 @@ public final class RemoteStorageBenchmark {
         System.err.printf("[%s] uploaded %d MB in %d objects, %d MB of WAL not uploaded yet%n", store,
             m.bytes / 1048576, m.objects, m.lagBytes / 1048576);
       }
-      if (m.lagBytes < SEGMENT && System.nanoTime() - stableSince > 15_000_000_000L) {
+      if (m.lagBytes < SEGMENT && m.walPastImage <= ROLL_FORWARD_BYTES && m.imagesUploaded >= m.images
+          && System.nanoTime() - stableSince > 15_000_000_000L) {
         return stableSince;
       }
       Thread.sleep(500);
@@ -178,13 +182,16 @@ public final class RemoteStorageBenchmark {
   }
 
   /** What the pageserver's {@code /metrics} says about uploads. */
-  private record Metrics(long bytes, long objects, double putSeconds, long lagBytes) {
+  private record Metrics(long bytes, long objects, double putSeconds, long lagBytes, long walPastImage,
+                         long images, long imagesUploaded) {
     static Metrics of(int port) throws Exception {
       String text = PageserverMetricsProbe.scrape(port);
       long bytes = 0;
       long objects = 0;
       double putSeconds = 0;
       long lag = 0;
+      long images = 0;
+      long imagesUploaded = 0;
       for (String line : text.split("\n")) {
         if (line.startsWith("#")) {
           continue;
@@ -194,13 +201,17 @@ public final class RemoteStorageBenchmark {
           bytes += (long) value;
         } else if (line.startsWith("argon_pageserver_remote_uploaded_objects_total")) {
           objects += (long) value;
+          imagesUploaded += line.contains("kind=\"image\"") ? (long) value : 0;
+        } else if (line.startsWith("argon_pageserver_images{")) {
+          images += (long) value;
         } else if (line.startsWith("argon_pageserver_remote_operation_seconds_sum") && line.contains("op=\"put\"")) {
           putSeconds += value;
         } else if (line.startsWith("argon_pageserver_remote_consistent_lag_bytes")) {
           lag = Math.max(lag, (long) value);
         }
       }
-      return new Metrics(bytes, objects, putSeconds, lag);
+      return new Metrics(bytes, objects, putSeconds, lag,
+          (long) PageserverMetricsProbe.max(text, "argon_pageserver_wal_past_image_bytes"), images, imagesUploaded);
     }
   }
 }
