@@ -78,7 +78,9 @@ public final class ControlPlaneService {
         .compose(done -> deploy(vertx, deployed, new InventoryMetricsVerticle(new InventoryStore(pool), metrics)))
         .compose(done -> config.pageserver() == null ? Future.succeededFuture()
             : deploy(vertx, deployed, new dev.argondb.controlplane.pageserver.TenantSettingsSync(tenants,
-                new dev.argondb.controlplane.pageserver.PageserverTimelines(vertx.eventBus()))))
+                new dev.argondb.controlplane.pageserver.PageserverTimelines(vertx.eventBus())))
+                .compose(synced -> deploy(vertx, deployed, new dev.argondb.controlplane.pageserver.ReadOnlyEndpointLeases(
+                    endpoints, new dev.argondb.controlplane.pageserver.PageserverTimelines(vertx.eventBus())))))
         .compose(done -> deploy(vertx, deployed, api))
         .map(done -> {
           LOG.info("Control plane listening on {}:{}", config.httpHost(), api.actualPort());

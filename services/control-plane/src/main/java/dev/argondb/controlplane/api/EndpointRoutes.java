@@ -99,7 +99,8 @@ final class EndpointRoutes {
     }
     Responses.reply(rc, 201, tenants.get(tenantId)
             .compose(tenant -> timelines.getByName(tenantId, branchName))
-            .compose(timeline -> pageserver.checkLsn(tenantId, timeline.id(), lsn)
+            .compose(timeline -> pageserver.checkLsn(tenantId, timeline.id(), lsn,
+                    dev.argondb.controlplane.pageserver.ReadOnlyEndpointLeases.LEASE_MILLIS)
                 .compose(valid -> endpoints.createReadOnly(Ids.newId(), name, timeline, Lsn.format(lsn),
                     suspendTimeout))),
         JsonViews::endpoint);

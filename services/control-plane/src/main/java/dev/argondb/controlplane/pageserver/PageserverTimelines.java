@@ -103,7 +103,12 @@ public final class PageserverTimelines {
 
   /** Succeeds when a compute can start on the timeline at {@code lsn}: a record boundary within its WAL. */
   public Future<PageserverTimelineInfo> checkLsn(String tenantId, String timelineId, long lsn) {
-    return request(BusAddresses.PAGESERVER_CHECK_LSN, new PageserverCheckLsn(tenantId, timelineId, lsn),
+    return checkLsn(tenantId, timelineId, lsn, 0);
+  }
+
+  /** As {@link #checkLsn(String, String, long)}, and GC keeps {@code lsn} readable for {@code leaseMillis}. */
+  public Future<PageserverTimelineInfo> checkLsn(String tenantId, String timelineId, long lsn, long leaseMillis) {
+    return request(BusAddresses.PAGESERVER_CHECK_LSN, new PageserverCheckLsn(tenantId, timelineId, lsn, leaseMillis),
         PageserverTimelineInfo.class, REQUEST_TIMEOUT_MILLIS);
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.controlplane.testing.ControlPlaneTestBed;
+import dev.argondb.controlplane.testing.SharedPostgres;
 import dev.argondb.controlplane.testing.TestStorage;
 import dev.argondb.pgformat.Lsn;
 import io.vertx.core.Vertx;
@@ -155,6 +156,8 @@ class BranchApiTest {
         .put("lsn", Lsn.format(end))));
     assertTrue(old.getBoolean("read_only"));
     assertEquals(Lsn.format(end), old.getString("lsn"));
+    assertTrue(storage.handle.gc().leases().live(tenant, main.getString("id")).contains(end),
+        "GC keeps a read-only endpoint's LSN (a lease taken at its creation)");
     assertEquals("suspended", old.getString("state"));
     // Any number of read-only endpoints next to the one read-write endpoint.
     expect(201, cp.post(path, new JsonObject().put("name", "old2").put("lsn", Lsn.format(end)).put("read_only", true)));
@@ -186,5 +189,26 @@ class BranchApiTest {
 
   private String timelinePath(String timelineId) {
     return "/v1/tenants/" + tenant + "/timelines/" + timelineId;
+  }
+
+  @Test
+  void readOnlyEndpointLeasesAreRenewedForEveryReadOnlyEndpoint(Vertx vertx) {
+    long end = storage.info(tenant, main.getString("id")).lastRecordLsn();
+    String path = "/v1/tenants/" + tenant + "/endpoints";
+    expect(201, cp.post(path, new JsonObject().put("name", "rw").put("branch_name", "main")));
+    expect(201, cp.post(path, new JsonObject().put("name", "old").put("lsn", Lsn.format(end))));
+    expect(201, cp.post(path, new JsonObject().put("name", "old2").put("lsn", Lsn.format(end))));
+
+    io.vertx.sqlclient.Pool pool = dev.argondb.controlplane.db.Database.connect(vertx,
+        SharedPostgres.url(cp.database));
+    try {
+      var renewal = new dev.argondb.controlplane.pageserver.ReadOnlyEndpointLeases(
+          new dev.argondb.controlplane.db.EndpointStore(pool),
+          new dev.argondb.controlplane.pageserver.PageserverTimelines(vertx.eventBus()));
+      assertEquals(2, ControlPlaneTestBed.await(renewal.renewAll()), "the two read-only endpoints, not rw");
+      assertTrue(storage.handle.gc().leases().live(tenant, main.getString("id")).contains(end));
+    } finally {
+      pool.close();
+    }
   }
 }

@@ -73,6 +73,11 @@ public final class GcVerticle extends VerticleBase {
   }
 
   /** One GC pass over a tenant's timelines (null: all), after the pass before it. */
+  /** The GC leases this pageserver honours (taken over the bus with check-LSN and LSN-for-time requests). */
+  public GcLeases leases() {
+    return leases;
+  }
+
   public Future<PageserverGcResult> run(String tenantId) {
     Future<PageserverGcResult> next = last.transform(previous -> runNow(tenantId));
     last = next;
