@@ -46,11 +46,14 @@ class GatewayFuzzTest {
   private static PrometheusMeterRegistry registry;
   private static GatewayHandle gateway;
 
+  /** The test's certificate and key; deleted at the end. */
+  private static Path dir;
+
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     postgres = TestPostgres.start();
-    Path dir = Files.createTempDirectory("argon-gateway-fuzz-");
+    dir = Files.createTempDirectory("argon-gateway-fuzz-");
     Path cert = dir.resolve("gateway.crt");
     Path key = dir.resolve("gateway.key");
     TlsCertificates.generateSelfSigned(cert, key, TlsCertificates.localNames("argon.local"), List.of("127.0.0.1"));
@@ -63,6 +66,9 @@ class GatewayFuzzTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (dir != null) {
+      dev.argondb.pgruntime.PgFiles.deleteRecursively(dir);
+    }
     if (vertx != null) {
       vertx.close().await(30, TimeUnit.SECONDS);
     }

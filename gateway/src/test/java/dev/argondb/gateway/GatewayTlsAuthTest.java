@@ -59,11 +59,14 @@ class GatewayTlsAuthTest {
   private static GatewayHandle gateway;
   private static FakeControlPlane controlPlane;
 
+  /** The test's certificate and key; deleted at the end. */
+  private static Path dir;
+
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     postgres = TestPostgres.start();
-    Path dir = Files.createTempDirectory("argon-gateway-tls-");
+    dir = Files.createTempDirectory("argon-gateway-tls-");
     certificate = dir.resolve("gateway.crt");
     Path key = dir.resolve("gateway.key");
     TlsCertificates.generateSelfSigned(certificate, key, TlsCertificates.localNames("argon.local"),
@@ -80,6 +83,9 @@ class GatewayTlsAuthTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (dir != null) {
+      dev.argondb.pgruntime.PgFiles.deleteRecursively(dir);
+    }
     if (vertx != null) {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
