@@ -4,11 +4,8 @@ import dev.argondb.pageserver.image.ImageChain;
 import dev.argondb.pageserver.image.ImageManifest;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pageserver.timeline.Timelines;
-import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ImageListChanges;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +20,8 @@ final class LogicalSizes {
   /** {@code <relfilenode>[_fsm|_vm|_init][.<segment>]}. */
   private static final Pattern RELATION_FILE = Pattern.compile("\\d+(_(fsm|vm|init))?(\\.\\d+)?");
 
-  /** Each timeline's image list (and its ancestors') when its size was last measured. */
-  private Map<Timeline, List<Image>> measuredWith = new HashMap<>();
+  /** Image lists as of the last refresh: a logical size changes only with its timeline's or an ancestor's. */
+  private final ImageListChanges imageLists = new ImageListChanges();
 
   /**
    * Measures the timelines whose newest image chain may have changed: an image was added to or removed from it
@@ -32,19 +29,15 @@ final class LogicalSizes {
    * a reference comparison each, not a chain walk.
    */
   synchronized void refreshChanged(Timelines timelines, PageserverMetrics metrics) {
-    Map<Timeline, List<Image>> now = new HashMap<>();
+    imageLists.look(timelines.all());
     for (Timeline timeline : timelines.all()) {
-      now.put(timeline, timeline.images().all());
-    }
-    for (Timeline timeline : now.keySet()) {
       for (Timeline t = timeline; t != null; t = t.ancestor()) {
-        if (measuredWith.get(t) != t.images().all()) {
+        if (imageLists.changed(t)) {
           refresh(timeline, metrics);
           break;
         }
       }
     }
-    measuredWith = now;
   }
 
   /** Measures one timeline (a new one: measuring them all would make branch creation grow with their number). */

@@ -2,6 +2,7 @@ package dev.argondb.pageserver.remote;
 
 import dev.argondb.pageserver.image.ChainSource;
 import dev.argondb.pageserver.image.Image;
+import dev.argondb.pageserver.image.ImageListChanges;
 import dev.argondb.pageserver.image.ImageChain;
 import dev.argondb.pageserver.image.ImageStore;
 import dev.argondb.pageserver.image.PinnedChain;
@@ -60,6 +61,8 @@ public final class LayerCache implements ChainSource {
   /** Set once the first sync listed every image: leftovers of a crash are only removed before that. */
   private volatile boolean started;
   private long timer = -1;
+  /** Image lists as of the last sync: a sync lists images only when one came or went. */
+  private final ImageListChanges imageLists = new ImageListChanges();
 
   /**
    * @param storage    remote storage (null: none, so nothing is downloaded or evicted)
@@ -208,6 +211,12 @@ public final class LayerCache implements ChainSource {
   /** Lists images new on disk, forgets those gone (deleted timelines, GC), then evicts if over the limit. */
   public Future<Void> sync() {
     return vertx.executeBlocking(() -> {
+      synchronized (imageLists) {
+        imageLists.look(timelines.all());
+        if (started && !imageLists.anyChanged()) {
+          return null; // no image came or went: nothing to list
+        }
+      }
       Set<String> present = new HashSet<>();
       for (Timeline timeline : timelines.all()) {
         for (Image image : timeline.images().all()) {
