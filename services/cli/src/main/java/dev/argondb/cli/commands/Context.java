@@ -4,6 +4,7 @@ import dev.argondb.cli.ApiClient;
 import dev.argondb.cli.ArgonHome;
 import dev.argondb.cli.CliException;
 import dev.argondb.cli.LocalStackSettings;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** What most commands need: the home, its settings, and an API client; plus the shared tenant logic. */
@@ -20,6 +21,11 @@ final class Context {
       throw new CliException("no default tenant; pass --tenant-id or run ./argon tenant create --set-default");
     }
     return settings.defaultTenantId();
+  }
+
+  /** The tenant's timelines as the REST API lists them (id, name, ancestor, ...). */
+  JsonArray timelines(String tenant) {
+    return api.get("/v1/tenants/" + tenant + "/timelines").getJsonArray("timelines");
   }
 
   /** Creates a tenant (with its {@code main} branch) and its {@code cloud_admin} role with the local admin password. */

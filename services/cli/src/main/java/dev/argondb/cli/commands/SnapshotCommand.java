@@ -66,7 +66,7 @@ public final class SnapshotCommand {
       Context context = new Context();
       String tenant = context.tenant(tenantId);
       java.util.Map<String, String> names = new java.util.HashMap<>();
-      for (Object item : context.api.get("/v1/tenants/" + tenant + "/timelines").getJsonArray("timelines")) {
+      for (Object item : context.timelines(tenant)) {
         names.put(((JsonObject) item).getString("id"), ((JsonObject) item).getString("name"));
       }
       Table table = new Table("SNAPSHOT", "BRANCH", "LSN", "CREATED");

@@ -81,8 +81,7 @@ public final class TimelineCommand {
     @Override
     public Integer call() {
       Context context = new Context();
-      JsonArray timelines = context.api.get("/v1/tenants/" + context.tenant(tenantId) + "/timelines")
-          .getJsonArray("timelines");
+      JsonArray timelines = context.timelines(context.tenant(tenantId));
       System.out.print(TimelineTree.render(timelines));
       return 0;
     }
@@ -101,7 +100,7 @@ public final class TimelineCommand {
       Context context = new Context();
       String tenant = context.tenant(tenantId);
       String timelineId = null;
-      for (Object item : context.api.get("/v1/tenants/" + tenant + "/timelines").getJsonArray("timelines")) {
+      for (Object item : context.timelines(tenant)) {
         JsonObject timeline = (JsonObject) item;
         if (branchName.equals(timeline.getString("name"))) {
           timelineId = timeline.getString("id");
