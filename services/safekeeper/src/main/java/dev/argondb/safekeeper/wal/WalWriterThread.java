@@ -23,6 +23,7 @@ final class WalWriterThread {
   private final String name;
   private final Runnable drain;
   private final BooleanSupplier hasWork;
+  private final AckHandOff acks;
   /** Whether a thread runs the loop (started and not yet decided to end). */
   private final AtomicBoolean running = new AtomicBoolean();
   /** The thread while parked waiting for work, else null: whom {@link #signal()} unparks. */
@@ -32,10 +33,11 @@ final class WalWriterThread {
    * @param drain   takes and does everything queued so far; called on this thread only
    * @param hasWork whether something is queued; any thread
    */
-  WalWriterThread(String name, Runnable drain, BooleanSupplier hasWork) {
+  WalWriterThread(String name, Runnable drain, BooleanSupplier hasWork, AckHandOff acks) {
     this.name = name;
     this.drain = drain;
     this.hasWork = hasWork;
+    this.acks = acks;
   }
 
   /** After queuing work, from any thread: wakes the writer thread, or starts one. */
@@ -66,7 +68,10 @@ final class WalWriterThread {
     }
   }
 
-  /** True once work is queued; false after {@link #IDLE_NANOS} without any. */
+  /**
+   * True once work is queued; false after {@link #IDLE_NANOS} without any. While acknowledgements wait for
+   * the event loop, it sleeps at most {@link AckHandOff#LINGER_NANOS} at a time and then wakes the loop.
+   */
   private boolean park() {
     // Published before the queue is looked at again, and a signaller queues before it reads `parked`:
     // one of the two sees the other, so no signal is lost.
@@ -77,6 +82,14 @@ final class WalWriterThread {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
+        }
+        if (acks.waiting()) {
+          long lingerEnd = System.nanoTime() + AckHandOff.LINGER_NANOS;
+          LockSupport.parkNanos(this, Math.min(left, AckHandOff.LINGER_NANOS));
+          if (!hasWork.getAsBoolean() && acks.waiting() && System.nanoTime() - lingerEnd >= 0) {
+            acks.nudge();
+          }
+          continue;
         }
         LockSupport.parkNanos(this, left);
       }

@@ -118,6 +118,30 @@ class WalWriterTest {
     }
   }
 
+  /**
+   * Acknowledgements go to the event loop without waking it; on a connection that has gone quiet the
+   * writer thread wakes it after a short linger, so an ack never waits for the next WAL to arrive.
+   */
+  @Test
+  void acknowledgementsReachAQuietEventLoopOnItsContext(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    try (WalSegmentStore store = store()) {
+      WalWriter writer = on(context, () -> new WalWriter(context, store, START));
+      for (int round = 0; round < 20; round++) {
+        CompletableFuture<Context> ackedOn = new CompletableFuture<>();
+        long started = System.nanoTime();
+        byte[] data = chunk(round, 100);
+        on(context, () -> writer.append(writer.endLsn(), Buffer.buffer(data))
+            .onSuccess(lsn -> ackedOn.complete(Vertx.currentContext())));
+        assertEquals(context, ackedOn.get(10, TimeUnit.SECONDS), "acknowledged off the writer's context");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(millis < 1_000, "round " + round + ": an idle event loop got its ack after " + millis + " ms");
+        Thread.sleep(round % 5); // sometimes the loop is asleep before the fsync ends, sometimes not
+      }
+      assertEquals(START + 20 * 100, writer.flushLsn());
+    }
+  }
+
   @Test
   void rejectsGapsAndOverlaps(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
