@@ -62,8 +62,9 @@ public final class PageserverMetrics {
     Gauge.builder("argon_pageserver_images", timeline, t -> t.images().all().size()).tags(tags(timeline))
         .description("Images the timeline holds").register(registry);
     Gauge.builder("argon_pageserver_wal_past_image_bytes", timeline, PageserverMetrics::walPastImage)
-        .tags(tags(timeline)).baseUnit("bytes").description("WAL ingested past the timeline's newest own image (its "
-            + "start if it has none): what a compute start replays, and the image roll forward's backlog")
+        .tags(tags(timeline)).baseUnit("bytes").description("WAL from the redo point of the timeline's newest own "
+            + "image (its start if it has none) to the last ingested record: what a compute start replays, and the "
+            + "image roll forward's backlog")
         .register(registry);
     Gauge.builder("argon_pageserver_logical_size_bytes", logicalSize, AtomicLong::get).tags(tags(timeline))
         .description("Relation files of the newest image the timeline reads (its own or its ancestor's)")
@@ -105,7 +106,8 @@ public final class PageserverMetrics {
 
   static long walPastImage(Timeline timeline) {
     var images = timeline.images().all();
-    long from = images.isEmpty() ? timeline.startLsn() : images.get(images.size() - 1).lsn();
+    // From the redo point: an image's LSN can be recent while a start from it replays from far back.
+    long from = images.isEmpty() ? timeline.startLsn() : images.get(images.size() - 1).redoLsn();
     return Math.max(0, timeline.lastRecordLsn() - from);
   }
 
