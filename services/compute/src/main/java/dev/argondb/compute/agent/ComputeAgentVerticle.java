@@ -1,5 +1,6 @@
 package dev.argondb.compute.agent;
 
+import dev.argondb.bus.grpc.BulkGrpc;
 import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
@@ -20,7 +21,6 @@ import dev.argondb.pgruntime.PgServer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.grpc.client.GrpcClient;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
@@ -80,7 +80,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     return vertx.executeBlocking(this::resolveBinaries).compose(resolved -> {
       binaries = resolved;
       preparer = new DataDirectoryPreparer(vertx, binaries,
-          new dev.argondb.compute.basebackup.BasebackupClient(vertx, GrpcClient.client(vertx)));
+          new dev.argondb.compute.basebackup.BasebackupClient(vertx, BulkGrpc.client(vertx)));
       return vertx.executeBlocking(this::stopOrphanedComputes);
     }).compose(orphans -> {
       // The control plane may still list them as running at their old address: tell it they are gone.

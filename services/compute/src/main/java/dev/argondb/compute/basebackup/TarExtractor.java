@@ -22,7 +22,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Unpacks a basebackup tar into a fresh data directory with the permissions Postgres insists on (0700
  * directories, 0600 files, given at creation so no chmod follows); refuses entries that would escape the
  * directory, links and devices, and entries named twice. Each file is written with one open, one write per
- * {@link #WRITE_BYTES} and one close. A pg_wal segment shorter than 16 MB (the last one of a basebackup ends
+ * {@link #WRITE_BYTES} and one close; large relation files with O_DIRECT ({@link DirectWrites}). A pg_wal segment shorter than 16 MB (the last one of a basebackup ends
  * at the WAL page holding its LSN: pageserver.proto) is extended with zeros to its full size, sparse.
  *
  * <p>Nothing is fsynced, on purpose. A start that fails half-way is redone into a fresh directory, so
@@ -60,6 +60,7 @@ public final class TarExtractor {
     Set<Path> directories = new HashSet<>();
     createDirectory(root, directories);
     byte[] buffer = new byte[WRITE_BYTES];
+    DirectWrites direct = new DirectWrites(WRITE_BYTES);
     TarArchiveInputStream entries = new TarArchiveInputStream(in);
     TarArchiveEntry entry;
     while ((entry = entries.getNextEntry()) != null) {
@@ -74,7 +75,7 @@ public final class TarExtractor {
         if (!directories.contains(parent)) {
           createDirectory(parent, directories);
         }
-        writeFile(entries, entry, target, root.relativize(target).toString(), buffer);
+        writeFile(entries, entry, target, root.relativize(target).toString(), buffer, direct);
       } else {
         throw new IOException("basebackup entry is neither a file nor a directory: " + entry.getName());
       }
@@ -99,12 +100,25 @@ public final class TarExtractor {
     directories.add(dir);
   }
 
-  private static void writeFile(InputStream tar, TarArchiveEntry entry, Path target, String name, byte[] buffer)
-      throws IOException {
+  private static void writeFile(InputStream tar, TarArchiveEntry entry, Path target, String name, byte[] buffer,
+                                DirectWrites direct) throws IOException {
     long size = entry.getSize();
     boolean walSegment = isWalSegment(name);
     if (walSegment && size > WalSegments.SEGMENT_SIZE) {
       throw new IOException("basebackup WAL segment " + name + " has " + size + " bytes, more than a segment");
+    }
+    // WAL is read back at once by recovery: it stays in the page cache.
+    if (!walSegment && direct.suits(size)) {
+      try (FileChannel file = create(target, direct)) {
+        if (file != null) {
+          for (long left = size; left > 0; ) {
+            int n = readFully(tar, buffer, (int) Math.min(buffer.length, left), name);
+            direct.write(file, buffer, n);
+            left -= n;
+          }
+          return;
+        }
+      }
     }
     try (FileChannel file = openNew(target)) {
       long left = size;
@@ -121,6 +135,15 @@ public final class TarExtractor {
         // the same as RandomAccessFile.setLength, without opening the file again.
         file.write(ByteBuffer.allocate(1), WalSegments.SEGMENT_SIZE - 1);
       }
+    }
+  }
+
+  /** As {@link #openNew}, with O_DIRECT; null when the file system refuses it. */
+  private static FileChannel create(Path target, DirectWrites direct) throws IOException {
+    try {
+      return direct.create(target, FILE_MODE);
+    } catch (FileAlreadyExistsException twice) {
+      throw new IOException("basebackup names " + target.getFileName() + " twice (or a file over a directory)", twice);
     }
   }
 

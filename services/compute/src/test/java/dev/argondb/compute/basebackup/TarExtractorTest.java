@@ -56,6 +56,27 @@ class TarExtractorTest {
         Files.getPosixFilePermissions(dataDir.resolve("base/1/1259"))));
   }
 
+  /** Relation segments of whole pages take the O_DIRECT path (or its page-cache fallback): same bytes either way. */
+  @Test
+  void largeWholePageFilesArriveIntactAndATwiceNamedOneIsRefused() throws Exception {
+    byte[] heap = new byte[2 * TarExtractor.WRITE_BYTES + 5 * 8192]; // a partial last write, still whole pages
+    new Random(11).nextBytes(heap);
+    byte[] index = new byte[(int) DirectWrites.MIN_BYTES];
+    new Random(12).nextBytes(index);
+    byte[] tar = tar(new Object[][] {{"base/5/16384", heap}, {"base/5/16390", index}, {"PG_VERSION", "17\n".getBytes()}});
+    Path dataDir = tmp.resolve("direct");
+
+    TarExtractor.extract(new ByteArrayInputStream(tar), dataDir);
+
+    assertArrayEquals(heap, Files.readAllBytes(dataDir.resolve("base/5/16384")));
+    assertArrayEquals(index, Files.readAllBytes(dataDir.resolve("base/5/16390")));
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dataDir.resolve("base/5/16384"))));
+    IOException twice = assertThrows(IOException.class, () -> TarExtractor.extract(new ByteArrayInputStream(
+        tar(new Object[][] {{"base/5/16384", heap}, {"base/5/16384", heap}})), tmp.resolve("twice")));
+    assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
+  }
+
   @Test
   void refusesEntriesOutsideTheDirectoryTwiceNamedOrOversizedSegments() throws Exception {
     IOException escape = assertThrows(IOException.class, () -> TarExtractor.extract(

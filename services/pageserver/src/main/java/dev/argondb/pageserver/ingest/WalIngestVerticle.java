@@ -1,5 +1,6 @@
 package dev.argondb.pageserver.ingest;
 
+import dev.argondb.bus.grpc.BulkGrpc;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.PageserverFollowTimeline;
 import dev.argondb.pageserver.PageserverConfig;
@@ -43,7 +44,7 @@ public final class WalIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    grpc = GrpcClient.client(vertx);
+    grpc = BulkGrpc.client(vertx);
     for (Timeline timeline : timelines.all()) {
       if (!timeline.following().isEmpty()) {
         ingest(timeline).start();

@@ -1,5 +1,6 @@
 package dev.argondb.safekeeper.timeline;
 
+import dev.argondb.bus.grpc.BulkGrpc;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.FollowCompute;
@@ -48,7 +49,7 @@ public final class TimelineOperations {
     this.config = config;
     this.registry = registry;
     this.metrics = metrics;
-    this.grpc = GrpcClient.client(vertx);
+    this.grpc = BulkGrpc.client(vertx);
   }
 
   public TimelineState state(TimelineKey key) {
