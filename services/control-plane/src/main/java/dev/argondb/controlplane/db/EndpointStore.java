@@ -44,6 +44,11 @@ public final class EndpointStore {
         .map(EndpointStore::endpoints);
   }
 
+  /** Endpoints recorded as running, whose address the gateway is given. */
+  public Future<List<Endpoint>> listRunning() {
+    return pool.query(SELECT + " WHERE e.state = 'running'").execute().map(EndpointStore::endpoints);
+  }
+
   /** The endpoint, or a not-found failure. */
   public Future<Endpoint> getByName(String name) {
     return pool.preparedQuery(SELECT + " WHERE e.name = $1").execute(Tuple.of(name))

@@ -108,11 +108,13 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
       bus.<SafekeeperStarted>consumer(BusAddresses.SAFEKEEPER_STARTED, started -> followers.resendAll());
       vertx.setPeriodic(FOLLOW_RESEND_MILLIS, id -> followers.resendAll());
     }
-    return Future.all(
+    // Before the first wake: a wake must not be answered with the address of a compute that went with a
+    // previous run of the stack.
+    return VanishedComputes.forget(vertx, endpoints).compose(forgotten -> Future.all(
         bus.<WakeEndpoint>consumer(BusAddresses.ENDPOINT_WAKE, this::onWake).completion(),
         bus.<StopCompute>localConsumer(ControlPlaneAddresses.ENDPOINT_SUSPEND, this::onSuspend).completion(),
         bus.<String>localConsumer(ControlPlaneAddresses.ENDPOINT_DELETE, this::onDelete).completion(),
-        bus.<ComputeStateChanged>consumer(BusAddresses.COMPUTE_STATE, this::onComputeState).completion());
+        bus.<ComputeStateChanged>consumer(BusAddresses.COMPUTE_STATE, this::onComputeState).completion()));
   }
 
   private void onWake(Message<WakeEndpoint> message) {

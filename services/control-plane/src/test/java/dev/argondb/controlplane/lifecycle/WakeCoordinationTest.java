@@ -57,6 +57,35 @@ class WakeCoordinationTest {
         10_000);
   }
 
+  /** After `argon stop` and `argon up` the database still says running: a wake must start a compute again. */
+  @Test
+  void aRestartedControlPlaneForgetsComputesThatNoLongerAnswer() throws Exception {
+    cp.createEndpoint(tenant, "vanished", 0);
+    cp.createEndpoint(cp.createTenant(), "alive", 0); // one read-write endpoint per branch
+    await(wake("vanished"));
+    await(wake("alive"));
+    int closedPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    try (java.net.ServerSocket listening = new java.net.ServerSocket(0, 5,
+        java.net.InetAddress.getByName(FakeComputeAgent.HOST))) {
+      cp.sql("UPDATE endpoints SET port = " + closedPort + " WHERE name = 'vanished' RETURNING 1");
+      cp.sql("UPDATE endpoints SET port = " + listening.getLocalPort() + " WHERE name = 'alive' RETURNING 1");
+
+      cp.restart();
+
+      assertEquals("suspended", cp.endpointState("vanished"));
+      assertEquals("running", cp.endpointState("alive"), "a compute that still answers keeps running");
+      EndpointAddress woken = await(wake("vanished"));
+      assertTrue(woken.started(), "the wake started a compute instead of returning the dead address");
+      assertEquals(3, agent.starts.size());
+      EndpointAddress alive = await(wake("alive"));
+      assertFalse(alive.started());
+      assertEquals(listening.getLocalPort(), alive.port());
+    }
+  }
+
   @Test
   void concurrentWakesShareOneStart() {
     String endpointId = cp.createEndpoint(tenant, "busy", 0).getString("id");

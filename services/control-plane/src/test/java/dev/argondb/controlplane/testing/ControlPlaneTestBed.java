@@ -30,18 +30,25 @@ public final class ControlPlaneTestBed implements AutoCloseable {
   public final Vertx vertx;
   public final String database;
   public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  public final ControlPlaneHandle handle;
+  private final ControlPlaneConfig config;
+  public ControlPlaneHandle handle;
   private final WebClient http;
 
   private ControlPlaneTestBed(Vertx vertx, UnaryOperator<ControlPlaneConfig> settings) {
     this.vertx = vertx;
     this.database = SharedPostgres.createDatabase();
-    ControlPlaneConfig config = settings.apply(ControlPlaneConfig.defaults()
+    this.config = settings.apply(ControlPlaneConfig.defaults()
         .withHttpPort(0)
         .withDatabaseUrl(SharedPostgres.url(database))
         .withComputeStartTimeoutMillis(5_000));
     this.handle = await(ControlPlaneService.deploy(vertx, config, registry));
     this.http = WebClient.create(vertx);
+  }
+
+  /** Stops the control plane and starts a new one on the same database, as after a restart of its host. */
+  public void restart() {
+    await(handle.close());
+    handle = await(ControlPlaneService.deploy(vertx, config, registry));
   }
 
   public static ControlPlaneTestBed start(Vertx vertx) {
