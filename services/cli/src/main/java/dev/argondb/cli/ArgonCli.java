@@ -17,7 +17,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code argon}: the local ArgonDB stack and its tenants, branches and endpoints, as Neon's neon_local. */
-@Command(name = "argon", mixinStandardHelpOptions = true, version = "ArgonDB 0.1.0",
+@Command(name = "argon", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    version = "ArgonDB 0.1.0",
     description = "Serverless PostgreSQL on the JVM: run a local stack and manage tenants and endpoints.",
     subcommands = {InitCommand.class, StartCommand.class, StopCommand.class, StatusCommand.class, UpCommand.class,
         TenantCommand.class, TimelineCommand.class, SnapshotCommand.class, EndpointCommand.class, RoleCommand.class,
