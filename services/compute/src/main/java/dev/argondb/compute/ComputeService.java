@@ -5,6 +5,7 @@ import dev.argondb.compute.agent.ComputeAgentVerticle;
 import dev.argondb.compute.agent.ComputeHttpVerticle;
 import dev.argondb.compute.agent.ComputeMetrics;
 import dev.argondb.compute.agent.PgStatsCollectorVerticle;
+import dev.argondb.compute.agent.QuietCheckpointVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +29,7 @@ public final class ComputeService {
     ComputeHttpVerticle http = new ComputeHttpVerticle(config, registry, agent);
     return vertx.deployVerticle(agent)
         .compose(id -> vertx.deployVerticle(new PgStatsCollectorVerticle(agent, registry, config.statsIntervalMillis())))
+        .compose(id -> vertx.deployVerticle(new QuietCheckpointVerticle(agent, config.statsIntervalMillis())))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Handle(http.actualPort(), metrics));
   }

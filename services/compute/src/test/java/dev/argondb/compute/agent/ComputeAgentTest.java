@@ -124,6 +124,39 @@ class ComputeAgentTest {
     stop("ep-restart", false);
   }
 
+  /**
+   * A bulk load leaves the redo point far behind (no timed checkpoint follows a quiet compute): once the WAL
+   * stands still, the agent checkpoints, so an image rolled forward to that checkpoint needs no replay.
+   */
+  @Test
+  void aComputeThatWentQuietFarPastItsRedoPointIsCheckpointed() throws Exception {
+    ComputeStarted compute = start("ep-quiet");
+    try (Connection c = connect(compute)) {
+      c.createStatement().execute("CREATE TABLE filler AS SELECT g, repeat('x', 200) AS pad"
+          + " FROM generate_series(1, 400000) g");
+      long afterLoad = replayBytes(c);
+      assertTrue(afterLoad >= QuietCheckpointVerticle.REPLAY_BYTES, "the load wrote " + afterLoad + " bytes of WAL");
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
+      long now = afterLoad;
+      while (now >= QuietCheckpointVerticle.REPLAY_BYTES && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        now = replayBytes(c);
+      }
+      assertTrue(now < QuietCheckpointVerticle.REPLAY_BYTES,
+          "still " + now + " bytes of WAL past the redo point 40 s after the load");
+    } finally {
+      stop("ep-quiet", false);
+    }
+  }
+
+  private static long replayBytes(Connection c) throws SQLException {
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT (pg_current_wal_insert_lsn() - redo_lsn)::int8 FROM pg_control_checkpoint()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   @Test
   void anIdleConnectionParkedByAGatewayPoolDoesNotKeepTheComputeUp() throws Exception {
     ComputeStarted compute = start("ep-pooled");

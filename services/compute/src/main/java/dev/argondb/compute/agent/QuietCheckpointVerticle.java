@@ -1,0 +1,97 @@
+package dev.argondb.compute.agent;
+
+import dev.argondb.bus.ComputeState;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints a compute that went quiet with much WAL past its last checkpoint's redo point. Postgres skips a
+ * timed checkpoint when nothing was written since the previous checkpoint record, and a checkpoint spreads its
+ * writes over most of {@code checkpoint_timeout} before it writes that record: a bulk load that ends while a
+ * checkpoint is in progress (pgbench -i -s 70: 10 s of load, the checkpoint it triggered ends 54 s later) is
+ * never covered by a later one. The pageserver's images roll forward only to checkpoint records, so every
+ * later start of the endpoint replayed the rest of the load (363 MB there) until new writes came. Once the
+ * WAL insert position stood still for a whole interval and the replay distance is at least
+ * {@link #REPLAY_BYTES}, one {@code CHECKPOINT} puts the redo point at the end.
+ */
+public final class QuietCheckpointVerticle extends VerticleBase {
+  /** The pageserver's default image roll-forward threshold: less than this, a start replays little. */
+  static final long REPLAY_BYTES = 64L << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(QuietCheckpointVerticle.class);
+  // NULL on a hot standby (read-only endpoint), which cannot checkpoint and writes no WAL of its own.
+  private static final String POSITIONS = """
+      SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_insert_lsn()::text END,
+             CASE WHEN pg_is_in_recovery() THEN NULL ELSE (pg_current_wal_insert_lsn() - redo_lsn)::int8 END
+      FROM pg_control_checkpoint()""";
+
+  private final ComputeAgentVerticle agent;
+  private final long intervalMillis;
+  /** Per endpoint: the WAL insert position the previous tick saw. */
+  private final Map<String, String> lastInsert = new HashMap<>();
+  private long timer = -1;
+  private boolean checking;
+
+  public QuietCheckpointVerticle(ComputeAgentVerticle agent, long intervalMillis) {
+    this.agent = agent;
+    this.intervalMillis = intervalMillis;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(intervalMillis, tick -> check());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void check() {
+    if (checking) {
+      return;
+    }
+    checking = true;
+    List<Future<?>> checks = new ArrayList<>();
+    for (RunningCompute compute : agent.computes()) {
+      if (compute.state() != ComputeState.RUNNING) {
+        lastInsert.remove(compute.endpointId());
+        continue;
+      }
+      checks.add(agent.withAgentConnection(compute, connection -> checkpointIfQuiet(compute, connection))
+          // A compute may suspend between the check and the query: the next tick sees it suspended.
+          .onFailure(failure -> LOG.debug("No quiet-checkpoint check of endpoint {}: {}", compute.endpointName(),
+              failure.getMessage())));
+    }
+    Future.join(checks).onComplete(done -> checking = false);
+  }
+
+  private Future<Boolean> checkpointIfQuiet(RunningCompute compute, SqlConnection connection) {
+    return connection.query(POSITIONS).execute().compose(rows -> {
+      Row row = rows.iterator().next();
+      String insert = row.getString(0);
+      Long replayBytes = row.getLong(1);
+      String previous = insert == null ? lastInsert.remove(compute.endpointId())
+          : lastInsert.put(compute.endpointId(), insert);
+      if (insert == null || !insert.equals(previous) || replayBytes < REPLAY_BYTES) {
+        return Future.succeededFuture(false);
+      }
+      long begin = System.nanoTime();
+      return connection.query("CHECKPOINT").execute().map(done -> {
+        LOG.info("Endpoint {}: checkpointed after going quiet {} MB past its last checkpoint's redo point, in {} ms",
+            compute.endpointName(), replayBytes >> 20, (System.nanoTime() - begin) / 1_000_000);
+        lastInsert.remove(compute.endpointId()); // the checkpoint record moved the insert position
+        return true;
+      });
+    });
+  }
+}
