@@ -25,9 +25,18 @@ final class PageserverMetricsProbe {
     return max;
   }
 
-  /** Waits until no timeline has more than {@code bytes} of WAL past its newest image (the roll-forward step). */
+  /**
+   * Waits until no timeline has more than {@code bytes} of WAL past its newest image's redo point (the
+   * roll-forward step); fails after five minutes rather than hang a benchmark.
+   */
   static void awaitImagesCaughtUp(int port, long bytes) throws Exception {
-    while (max(scrape(port), "argon_pageserver_wal_past_image_bytes") > bytes) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    double past;
+    while ((past = max(scrape(port), "argon_pageserver_wal_past_image_bytes")) > bytes) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the pageserver's images are still " + (long) past / (1 << 20)
+            + " MB of WAL behind after 5 minutes");
+      }
       Thread.sleep(500);
     }
   }
