@@ -1,13 +1,9 @@
 package dev.argondb.compute.agent;
 
-import dev.argondb.bus.ComputeState;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * WAL insert position stood still for a whole interval and the replay distance is at least
  * {@link #REPLAY_BYTES}, one {@code CHECKPOINT} puts the redo point at the end.
  */
-public final class QuietCheckpointVerticle extends VerticleBase {
+public final class QuietCheckpointVerticle extends EveryRunningComputeVerticle {
   /** The pageserver's default image roll-forward threshold: less than this, a start replays little. */
   static final long REPLAY_BYTES = 64L << 20;
   private static final Logger LOG = LoggerFactory.getLogger(QuietCheckpointVerticle.class);
@@ -32,47 +28,21 @@ public final class QuietCheckpointVerticle extends VerticleBase {
              CASE WHEN pg_is_in_recovery() THEN NULL ELSE (pg_current_wal_insert_lsn() - redo_lsn)::int8 END
       FROM pg_control_checkpoint()""";
 
-  private final ComputeAgentVerticle agent;
-  private final long intervalMillis;
   /** Per endpoint: the WAL insert position the previous tick saw. */
   private final Map<String, String> lastInsert = new HashMap<>();
-  private long timer = -1;
-  private boolean checking;
 
   public QuietCheckpointVerticle(ComputeAgentVerticle agent, long intervalMillis) {
-    this.agent = agent;
-    this.intervalMillis = intervalMillis;
+    super(agent, intervalMillis);
   }
 
   @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(intervalMillis, tick -> check());
-    return Future.succeededFuture();
+  Future<?> visit(RunningCompute compute) {
+    return agent.withAgentConnection(compute, connection -> checkpointIfQuiet(compute, connection));
   }
 
   @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return Future.succeededFuture();
-  }
-
-  private void check() {
-    if (checking) {
-      return;
-    }
-    checking = true;
-    List<Future<?>> checks = new ArrayList<>();
-    for (RunningCompute compute : agent.computes()) {
-      if (compute.state() != ComputeState.RUNNING) {
-        lastInsert.remove(compute.endpointId());
-        continue;
-      }
-      checks.add(agent.withAgentConnection(compute, connection -> checkpointIfQuiet(compute, connection))
-          // A compute may suspend between the check and the query: the next tick sees it suspended.
-          .onFailure(failure -> LOG.debug("No quiet-checkpoint check of endpoint {}: {}", compute.endpointName(),
-              failure.getMessage())));
-    }
-    Future.join(checks).onComplete(done -> checking = false);
+  void notRunning(RunningCompute compute) {
+    lastInsert.remove(compute.endpointId());
   }
 
   private Future<Boolean> checkpointIfQuiet(RunningCompute compute, SqlConnection connection) {
