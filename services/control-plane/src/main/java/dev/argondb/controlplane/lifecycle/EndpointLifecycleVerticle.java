@@ -110,7 +110,11 @@ public final class EndpointLifecycleVerticle extends VerticleBase {
     }
     // Before the first wake: a wake must not be answered with the address of a compute that went with a
     // previous run of the stack.
-    return VanishedComputes.forget(vertx, endpoints).compose(forgotten -> Future.all(
+    Future<Integer> forgotten = VanishedComputes.forget(vertx, endpoints).otherwise(failure -> {
+      LOG.warn("Could not check which recorded computes still run: {}", failure.getMessage());
+      return 0;
+    });
+    return forgotten.compose(count -> Future.all(
         bus.<WakeEndpoint>consumer(BusAddresses.ENDPOINT_WAKE, this::onWake).completion(),
         bus.<StopCompute>localConsumer(ControlPlaneAddresses.ENDPOINT_SUSPEND, this::onSuspend).completion(),
         bus.<String>localConsumer(ControlPlaneAddresses.ENDPOINT_DELETE, this::onDelete).completion(),

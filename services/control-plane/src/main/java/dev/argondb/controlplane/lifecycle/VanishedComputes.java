@@ -35,8 +35,9 @@ final class VanishedComputes {
       NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
       List<Future<Boolean>> checks = new ArrayList<>();
       for (Endpoint endpoint : running) {
-        checks.add(client.connect(endpoint.port(), endpoint.host())
-            .compose(socket -> socket.close().map(false))
+        Future<Void> answered = endpoint.isReachable() ? client.connect(endpoint.port(), endpoint.host()).compose(
+            socket -> socket.close()) : Future.failedFuture("no address recorded");
+        checks.add(answered.map(false)
             .recover(unreachable -> {
               LOG.info("Endpoint \"{}\" was recorded running at {}:{}, which does not answer ({}): suspended",
                   endpoint.name(), endpoint.host(), endpoint.port(), unreachable.getMessage());

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,10 +40,14 @@ final class AckHandOff {
     }
     posted.incrementAndGet();
     ContextInternal internal = (ContextInternal) context;
-    lazyLoop.lazyExecute(() -> {
-      ran.incrementAndGet();
-      internal.dispatch(v -> ack.run());
-    });
+    try {
+      lazyLoop.lazyExecute(() -> {
+        ran.incrementAndGet();
+        internal.dispatch(v -> ack.run());
+      });
+    } catch (RejectedExecutionException closing) {
+      ran.incrementAndGet(); // Vert.x is closing: nobody is left to take the acknowledgement
+    }
   }
 
   /** Whether a hand-off is still queued, waiting for the event loop to wake. */
@@ -53,7 +58,11 @@ final class AckHandOff {
   /** Wakes the event loop, which then runs every queued hand-off. */
   void nudge() {
     if (lazyLoop != null) {
-      lazyLoop.execute(() -> { });
+      try {
+        lazyLoop.execute(() -> { });
+      } catch (RejectedExecutionException closing) {
+        // Vert.x is closing: the queued acknowledgements go with it
+      }
     }
   }
 }
