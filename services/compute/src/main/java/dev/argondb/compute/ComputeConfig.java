@@ -16,7 +16,7 @@ import java.util.Map;
  * @param computeHost       address every compute's Postgres listens on and the agent advertises to gateways;
  *                          on a compute host of its own, that host's address
  * @param statsIntervalMillis how often the agent reads each running compute's statistics for its metrics, and
- *                          looks whether a compute went quiet far past its last checkpoint (QuietCheckpointVerticle)
+ *                          looks whether a compute went quiet far past its last checkpoint (ComputeProbesVerticle)
  */
 public record ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int httpPort,
                             Map<String, String> postgresSettings, long startTimeoutMillis, long stopTimeoutMillis,

@@ -4,8 +4,7 @@ import dev.argondb.bus.BusCodecs;
 import dev.argondb.compute.agent.ComputeAgentVerticle;
 import dev.argondb.compute.agent.ComputeHttpVerticle;
 import dev.argondb.compute.agent.ComputeMetrics;
-import dev.argondb.compute.agent.PgStatsCollectorVerticle;
-import dev.argondb.compute.agent.QuietCheckpointVerticle;
+import dev.argondb.compute.agent.ComputeProbesVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,8 +27,7 @@ public final class ComputeService {
     ComputeAgentVerticle agent = new ComputeAgentVerticle(config, metrics);
     ComputeHttpVerticle http = new ComputeHttpVerticle(config, registry, agent);
     return vertx.deployVerticle(agent)
-        .compose(id -> vertx.deployVerticle(new PgStatsCollectorVerticle(agent, registry, config.statsIntervalMillis())))
-        .compose(id -> vertx.deployVerticle(new QuietCheckpointVerticle(agent, config.statsIntervalMillis())))
+        .compose(id -> vertx.deployVerticle(ComputeProbesVerticle.standard(agent, registry, config.statsIntervalMillis())))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Handle(http.actualPort(), metrics));
   }

@@ -286,9 +286,11 @@ public final class ComputeAgentVerticle extends VerticleBase {
   }
 
   private static Future<Long> clientBackends(SqlConnection connection) {
-    // An idle connection parked in a gateway's pool is no client: the stop closes it (see PooledBackends).
+    // An idle connection parked in a gateway's pool is no client: the stop closes it (see PooledBackends). Nor
+    // is the agent's own (its probes, role sync), which would otherwise refuse a suspend that meets one.
     return connection.query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
-            + " AND pid <> pg_backend_pid() AND NOT (state = 'idle' AND application_name = '"
+            + " AND usename IS DISTINCT FROM '" + ComputeDirectory.AGENT_USER + "'"
+            + " AND NOT (state = 'idle' AND application_name = '"
             + dev.argondb.bus.PooledBackends.APPLICATION_NAME + "')").execute()
         .map(rows -> rows.iterator().next().getLong(0));
   }

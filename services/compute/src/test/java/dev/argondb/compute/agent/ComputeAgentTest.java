@@ -135,14 +135,14 @@ class ComputeAgentTest {
       c.createStatement().execute("CREATE TABLE filler AS SELECT g, repeat('x', 200) AS pad"
           + " FROM generate_series(1, 400000) g");
       long afterLoad = replayBytes(c);
-      assertTrue(afterLoad >= QuietCheckpointVerticle.REPLAY_BYTES, "the load wrote " + afterLoad + " bytes of WAL");
+      assertTrue(afterLoad >= QuietCheckpoint.REPLAY_BYTES, "the load wrote " + afterLoad + " bytes of WAL");
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
       long now = afterLoad;
-      while (now >= QuietCheckpointVerticle.REPLAY_BYTES && System.nanoTime() < deadline) {
+      while (now >= QuietCheckpoint.REPLAY_BYTES && System.nanoTime() < deadline) {
         Thread.sleep(250);
         now = replayBytes(c);
       }
-      assertTrue(now < QuietCheckpointVerticle.REPLAY_BYTES,
+      assertTrue(now < QuietCheckpoint.REPLAY_BYTES,
           "still " + now + " bytes of WAL past the redo point 40 s after the load");
     } finally {
       stop("ep-quiet", false);

@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
  * checkpoint is in progress (pgbench -i -s 70: 10 s of load, the checkpoint it triggered ends 54 s later) is
  * never covered by a later one. The pageserver's images roll forward only to checkpoint records, so every
  * later start of the endpoint replayed the rest of the load (363 MB there) until new writes came. Once the
- * WAL insert position stood still for a whole interval and the replay distance is at least
+ * WAL insert position stood still for a whole probe interval and the replay distance is at least
  * {@link #REPLAY_BYTES}, one {@code CHECKPOINT} puts the redo point at the end.
  */
-public final class QuietCheckpointVerticle extends EveryRunningComputeVerticle {
+final class QuietCheckpoint implements ComputeProbe {
   /** The pageserver's default image roll-forward threshold: less than this, a start replays little. */
   static final long REPLAY_BYTES = 64L << 20;
-  private static final Logger LOG = LoggerFactory.getLogger(QuietCheckpointVerticle.class);
+  private static final Logger LOG = LoggerFactory.getLogger(QuietCheckpoint.class);
   // NULL on a hot standby (read-only endpoint), which cannot checkpoint and writes no WAL of its own.
   private static final String POSITIONS = """
       SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_insert_lsn()::text END,
@@ -31,17 +31,13 @@ public final class QuietCheckpointVerticle extends EveryRunningComputeVerticle {
   /** Per endpoint: the WAL insert position the previous tick saw. */
   private final Map<String, String> lastInsert = new HashMap<>();
 
-  public QuietCheckpointVerticle(ComputeAgentVerticle agent, long intervalMillis) {
-    super(agent, intervalMillis);
+  @Override
+  public Future<?> visit(RunningCompute compute, SqlConnection connection) {
+    return checkpointIfQuiet(compute, connection);
   }
 
   @Override
-  Future<?> visit(RunningCompute compute) {
-    return agent.withAgentConnection(compute, connection -> checkpointIfQuiet(compute, connection));
-  }
-
-  @Override
-  void notRunning(RunningCompute compute) {
+  public void notRunning(RunningCompute compute) {
     lastInsert.remove(compute.endpointId());
   }
 
