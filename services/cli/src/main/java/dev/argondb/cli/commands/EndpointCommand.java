@@ -5,6 +5,7 @@ import dev.argondb.cli.Table;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,8 +31,8 @@ public final class EndpointCommand {
         description = "a read-only endpoint pinned at this LSN of the branch, e.g. 0/16F9A00")
     String lsn;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
@@ -43,7 +44,7 @@ public final class EndpointCommand {
       if (lsn != null) {
         body.put("lsn", lsn);
       }
-      JsonObject endpoint = context.api.post("/v1/tenants/" + context.tenant(tenantId) + "/endpoints", body);
+      JsonObject endpoint = context.api.post("/v1/tenants/" + tenantOption.resolve(context) + "/endpoints", body);
       System.out.println("endpoint " + name + " created for branch " + endpoint.getString("branch_name")
           + (endpoint.getBoolean("read_only", false) ? " (read-only at " + endpoint.getString("lsn") + ")" : "")
           + "; connect with: psql '" + context.settings.connectionUrl(name) + "'");

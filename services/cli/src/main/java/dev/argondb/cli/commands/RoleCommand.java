@@ -4,6 +4,7 @@ import dev.argondb.cli.Table;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,8 +25,8 @@ public final class RoleCommand {
     @Option(names = "--password", description = "the password; a random one is generated and printed when omitted")
     String password;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
@@ -36,7 +37,7 @@ public final class RoleCommand {
       } else {
         body.put("generate_password", true);
       }
-      JsonObject role = context.api.post("/v1/tenants/" + context.tenant(tenantId) + "/roles", body);
+      JsonObject role = context.api.post("/v1/tenants/" + tenantOption.resolve(context) + "/roles", body);
       System.out.println("role " + name + " created"
           + (role.getString("password") != null ? "; password (shown once): " + role.getString("password") : ""));
       return 0;
@@ -45,14 +46,14 @@ public final class RoleCommand {
 
   @Command(name = "list", description = "List roles.")
   static final class List implements Callable<Integer> {
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
       Context context = new Context();
       Table table = new Table("ROLE", "CREATED");
-      for (Object item : context.api.get("/v1/tenants/" + context.tenant(tenantId) + "/roles").getJsonArray("roles")) {
+      for (Object item : context.api.get("/v1/tenants/" + tenantOption.resolve(context) + "/roles").getJsonArray("roles")) {
         JsonObject role = (JsonObject) item;
         table.row(role.getString("name"), role.getString("created_at"));
       }
@@ -66,13 +67,13 @@ public final class RoleCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
       Context context = new Context();
-      JsonObject role = context.api.post("/v1/tenants/" + context.tenant(tenantId) + "/roles/" + name
+      JsonObject role = context.api.post("/v1/tenants/" + tenantOption.resolve(context) + "/roles/" + name
           + "/reset_password", new JsonObject());
       System.out.println("role " + name + ": new password (shown once): " + role.getString("password"));
       return 0;
@@ -84,13 +85,13 @@ public final class RoleCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
       Context context = new Context();
-      context.api.delete("/v1/tenants/" + context.tenant(tenantId) + "/roles/" + name);
+      context.api.delete("/v1/tenants/" + tenantOption.resolve(context) + "/roles/" + name);
       System.out.println("role " + name + " deleted");
       return 0;
     }

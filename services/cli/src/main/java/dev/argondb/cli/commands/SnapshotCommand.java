@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,8 +27,8 @@ public final class SnapshotCommand {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Point point;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     static final class Point {
       @Option(names = "--lsn", paramLabel = "LSN", required = true, description = "at this LSN, e.g. 0/16F9A00")
@@ -41,7 +42,7 @@ public final class SnapshotCommand {
     @Override
     public Integer call() {
       Context context = new Context();
-      String tenant = context.tenant(tenantId);
+      String tenant = tenantOption.resolve(context);
       JsonObject body = new JsonObject().put("name", name).put("branch_name", branchName == null ? "main" : branchName);
       if (point != null && point.lsn != null) {
         body.put("lsn", point.lsn);
@@ -58,13 +59,13 @@ public final class SnapshotCommand {
 
   @Command(name = "list", description = "List the tenant's snapshots.")
   static final class List implements Callable<Integer> {
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
       Context context = new Context();
-      String tenant = context.tenant(tenantId);
+      String tenant = tenantOption.resolve(context);
       java.util.Map<String, String> names = new java.util.HashMap<>();
       for (Object item : context.timelines(tenant)) {
         names.put(((JsonObject) item).getString("id"), ((JsonObject) item).getString("name"));
@@ -85,13 +86,13 @@ public final class SnapshotCommand {
     @Option(names = "--name", required = true, description = "snapshot to delete")
     String name;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
       Context context = new Context();
-      String tenant = context.tenant(tenantId);
+      String tenant = tenantOption.resolve(context);
       context.api.delete("/v1/tenants/" + tenant + "/snapshots/" + name);
       System.out.println("Deleted snapshot '" + name + "' of tenant: " + tenant);
       return 0;

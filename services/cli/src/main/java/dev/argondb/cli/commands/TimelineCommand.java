@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code argon timeline branch|list|delete}: a tenant's timelines (branches), as neon_local's. */
@@ -26,8 +27,8 @@ public final class TimelineCommand {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     StartPoint startPoint;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     static final class StartPoint {
       @Option(names = "--ancestor-start-lsn", paramLabel = "LSN", required = true,
@@ -46,7 +47,7 @@ public final class TimelineCommand {
     @Override
     public Integer call() {
       Context context = new Context();
-      String tenant = context.tenant(tenantId);
+      String tenant = tenantOption.resolve(context);
       JsonObject body = new JsonObject().put("name", branchName);
       if (startPoint != null && startPoint.snapshot != null) {
         if (ancestorBranchName != null) {
@@ -75,13 +76,13 @@ public final class TimelineCommand {
 
   @Command(name = "list", description = "Print the tenant's timelines as a tree of branches.")
   static final class List implements Callable<Integer> {
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
       Context context = new Context();
-      JsonArray timelines = context.timelines(context.tenant(tenantId));
+      JsonArray timelines = context.timelines(tenantOption.resolve(context));
       System.out.print(TimelineTree.render(timelines));
       return 0;
     }
@@ -92,13 +93,13 @@ public final class TimelineCommand {
     @Option(names = "--branch-name", required = true, description = "branch to delete")
     String branchName;
 
-    @Option(names = "--tenant-id", description = "tenant; the default tenant when omitted")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
       Context context = new Context();
-      String tenant = context.tenant(tenantId);
+      String tenant = tenantOption.resolve(context);
       String timelineId = null;
       for (Object item : context.timelines(tenant)) {
         JsonObject timeline = (JsonObject) item;
