@@ -17,7 +17,7 @@ import dev.argondb.bus.grpc.StreamWalRequest;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
 import dev.argondb.safekeeper.replication.ReplicationPostgres;
-import dev.argondb.safekeeper.testing.FaultProxy;
+import dev.argondb.pgruntime.testing.FaultProxy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

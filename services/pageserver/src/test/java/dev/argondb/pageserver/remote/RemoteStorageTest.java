@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.pgruntime.testing.FaultProxy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -67,14 +68,17 @@ class RemoteStorageTest {
 
   @Test
   void anUploadCutByTheS3ServerStoppingCompletesOnceItIsBack() throws Exception {
-    try (TestS3Server s3 = new TestS3Server(root.resolve("s3"))) {
-      RemoteStorage storage = RemoteStorages.open(vertx, s3.config("argon", ""), metrics).await();
+    try (TestS3Server s3 = new TestS3Server(root.resolve("s3"));
+         FaultProxy proxy = FaultProxy.start(vertx, "127.0.0.1", s3.port())) {
+      RemoteStorage storage = RemoteStorages.open(vertx, s3.configAt("http://127.0.0.1:" + proxy.port(), "argon", ""),
+          metrics).await();
       byte[] layer = new byte[64 << 20];
       new Random(7).nextBytes(layer);
       Path file = root.resolve("layer");
       Files.write(file, layer);
+      Future<Void> inFlight = proxy.holdClientsAfter(8 << 20);
       Future<Void> upload = storage.put("tenants/t/timelines/l/images/0000000001000000.tar", file);
-      Thread.sleep(150); // the body is on its way: 64 MB take the server a while to store
+      inFlight.await(); // 8 MB of the body reached the server, the rest is held: the upload cannot be complete
       s3.stop();
       long deadline = System.currentTimeMillis() + 30_000;
       while (retries() < 2) {
@@ -82,6 +86,7 @@ class RemoteStorageTest {
         Thread.sleep(20);
       }
       assertFalse(upload.isComplete());
+      proxy.release();
       s3.start();
       upload.await();
       Path back = root.resolve("back");

@@ -64,8 +64,17 @@ public final class TestS3Server implements AutoCloseable {
     return dir;
   }
 
+  public int port() {
+    return port;
+  }
+
   public RemoteStorageConfig.S3 config(String bucket, String prefix) {
-    return new RemoteStorageConfig.S3(endpoint(), "us-east-1", bucket, prefix, ACCESS_KEY, SECRET_KEY, true);
+    return configAt(endpoint(), bucket, prefix);
+  }
+
+  /** This server's bucket and credentials at another endpoint: a proxy in front of it. */
+  public RemoteStorageConfig.S3 configAt(String endpoint, String bucket, String prefix) {
+    return new RemoteStorageConfig.S3(endpoint, "us-east-1", bucket, prefix, ACCESS_KEY, SECRET_KEY, true);
   }
 
   @Override

@@ -1,14 +1,18 @@
-package dev.argondb.safekeeper.testing;
+package dev.argondb.pgruntime.testing;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A small TCP proxy for fault injection: relays bytes between clients and a target and can flip one
- * byte of what the target sends, at a chosen offset of the target-to-client stream.
+ * A small TCP proxy for fault injection: relays bytes between clients and a target. It can flip one byte of what
+ * the target sends, at a chosen offset of the target-to-client stream, and it can hold what clients send once a
+ * number of bytes went through, so a test acts while a request is surely in flight and not yet complete.
  */
 public final class FaultProxy implements AutoCloseable {
   private final Vertx vertx;
@@ -16,6 +20,12 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong serverBytes = new AtomicLong();
   private final AtomicLong corruptAt = new AtomicLong(-1);
   private final AtomicLong corrupted = new AtomicLong();
+  private final AtomicLong clientBytes = new AtomicLong();
+  private final AtomicReference<Hold> hold = new AtomicReference<>();
+
+  /** Client bytes past {@code atClientBytes} wait until the hold is released; {@code reached} fires once. */
+  private record Hold(long atClientBytes, Promise<Void> reached) {
+  }
 
   private FaultProxy(Vertx vertx, NetServer server) {
     this.vertx = vertx;
@@ -38,12 +48,23 @@ public final class FaultProxy implements AutoCloseable {
         return;
       }
       NetSocket target = connected.result();
-      client.handler(target::write);
+      client.handler(data -> {
+        target.write(data);
+        holdIfDue(client, clientBytes.addAndGet(data.length()));
+      });
       target.handler(data -> client.write(maybeCorrupt(data)));
       client.closeHandler(v -> target.close());
       target.closeHandler(v -> client.close());
       client.resume();
     });
+  }
+
+  private void holdIfDue(NetSocket client, long relayed) {
+    Hold due = hold.get();
+    if (due != null && relayed >= due.atClientBytes()) {
+      client.pause(); // TCP back-pressure: the client's writes stall, its request stays incomplete
+      due.reached().tryComplete();
+    }
   }
 
   private Buffer maybeCorrupt(Buffer data) {
@@ -70,6 +91,21 @@ public final class FaultProxy implements AutoCloseable {
 
   public long corruptedBytes() {
     return corrupted.get();
+  }
+
+  /**
+   * Stops relaying what clients send once {@code bytesFromNow} more bytes went through (connections opened later
+   * are held from their first bytes), until {@link #release}. The future completes when the hold took effect.
+   */
+  public Future<Void> holdClientsAfter(long bytesFromNow) {
+    Hold next = new Hold(clientBytes.get() + bytesFromNow, Promise.promise());
+    hold.set(next);
+    return next.reached().future();
+  }
+
+  /** Ends a hold for connections opened from now on (held ones stay paused until they close). */
+  public void release() {
+    hold.set(null);
   }
 
   @Override
