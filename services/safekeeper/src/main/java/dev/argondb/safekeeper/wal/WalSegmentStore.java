@@ -1,5 +1,6 @@
 package dev.argondb.safekeeper.wal;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalFormatException;
 import dev.argondb.pgformat.WalRecordDecoder;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * The WAL segment files of one timeline: positional writes and reads by LSN across 16 MB segments,
  * fsync, truncation, and recovery of the WAL's end. Segments are created whole and zero-filled, as
  * Postgres creates them, so a reader can always tell written WAL from never-written space.
+ * Segments are written with {@code O_DIRECT | O_DSYNC} ({@link DirectBlockWriter}) where the filesystem allows
+ * it, so a write is durable when it returns and {@link #sync()} has only new segments' directory entry to fsync;
+ * elsewhere (tmpfs refuses direct I/O) through the page cache, made durable by {@code fdatasync} in {@link #sync()}.
  * Blocking. Writes, syncs and truncation come from one thread at a time (the timeline's
  * {@link WalWriter}); reads may come from any thread meanwhile (WAL serving).
  */
@@ -33,14 +37,23 @@ public final class WalSegmentStore implements AutoCloseable {
   private static final int MAX_OPEN = 4;
   private static final int ZERO_CHUNK = 1 << 20;
   private static final int SCAN_CHUNK = 1 << 20;
+  private static final int DEFAULT_BLOCK = 4096;
 
   private final TimelineDirectory dir;
   private final Map<Long, FileChannel> open = new LinkedHashMap<>(8, 0.75f, true);
   private final Set<Long> dirty = new HashSet<>();
   private boolean directoryDirty;
+  /** Set once a segment was opened for direct I/O; then every segment is. */
+  private DirectBlockWriter direct;
+  private boolean directRefused;
 
   public WalSegmentStore(TimelineDirectory dir) {
     this.dir = dir;
+  }
+
+  /** Whether segments are written with direct, synchronous I/O (known once one was opened for writing). */
+  public boolean writesDirect() {
+    return direct != null;
   }
 
   public TimelineDirectory directory() {
@@ -56,17 +69,24 @@ public final class WalSegmentStore implements AutoCloseable {
       int n = Math.min(data.remaining(), WalSegments.SEGMENT_SIZE - offset);
       FileChannel ch = channel(segNo, true);
       ByteBuffer part = data.slice(data.position(), n);
-      long pos = offset;
-      while (part.hasRemaining()) {
-        pos += ch.write(part, pos);
+      if (direct != null) {
+        direct.write(ch, segNo, offset, part);
+      } else {
+        long pos = offset;
+        while (part.hasRemaining()) {
+          pos += ch.write(part, pos);
+        }
+        dirty.add(segNo);
       }
       data.position(data.position() + n);
-      dirty.add(segNo);
       at += n;
     }
   }
 
-  /** fsyncs every segment written since the last sync, and the directory if segments were created. */
+  /**
+   * Makes every write so far durable: fsyncs each segment written through the page cache since the last sync
+   * (direct writes already are), and the directory if segments were created.
+   */
   public void sync() throws IOException {
     for (Iterator<Long> it = dirty.iterator(); it.hasNext(); ) {
       FileChannel ch = open.get(it.next());
@@ -138,10 +158,16 @@ public final class WalSegmentStore implements AutoCloseable {
         directoryDirty = true;
       }
     }
-    if (Files.exists(dir.segmentFile(segNo))) {
-      FileChannel ch = channel(segNo, false);
-      writeZeros(ch, WalSegments.segmentOffset(lsn), WalSegments.SEGMENT_SIZE);
-      dirty.add(segNo);
+    Path file = dir.segmentFile(segNo);
+    if (Files.exists(file)) {
+      // Through the page cache whatever the write mode: direct I/O would need aligned zeros from an aligned offset.
+      try (FileChannel zeroing = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        writeZeros(zeroing, WalSegments.segmentOffset(lsn), WalSegments.SEGMENT_SIZE);
+        zeroing.force(false);
+      }
+    }
+    if (direct != null) {
+      direct.forgetTail();
     }
     sync();
   }
@@ -215,10 +241,42 @@ public final class WalSegmentStore implements AutoCloseable {
       }
       createSegment(file);
     }
-    ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    ch = openForWriting(file);
     open.put(segNo, ch);
     evictIfNeeded();
     return ch;
+  }
+
+  /** Direct and synchronous where the filesystem takes it (decided at the first segment, kept for all). */
+  private FileChannel openForWriting(Path file) throws IOException {
+    if (!directRefused) {
+      try {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT);
+        if (direct == null) {
+          direct = new DirectBlockWriter(blockSize(file));
+        }
+        return ch;
+      } catch (IOException | UnsupportedOperationException e) {
+        if (direct != null) {
+          throw e; // half the segments direct, half not: refuse rather than mix
+        }
+        directRefused = true;
+        LOG.info("WAL of {}/{}: direct I/O refused on {} ({}); writing through the page cache with fdatasync",
+            dir.tenantId(), dir.timelineId(), file.getParent(), e.toString());
+      }
+    }
+    return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  /** The filesystem's block size: direct I/O writes whole, aligned blocks of it. */
+  private static int blockSize(Path file) {
+    try {
+      long size = Files.getFileStore(file).getBlockSize();
+      return size >= 512 && size <= 65536 && Long.bitCount(size) == 1 ? (int) size : DEFAULT_BLOCK;
+    } catch (IOException | UnsupportedOperationException e) {
+      return DEFAULT_BLOCK;
+    }
   }
 
   private void evictIfNeeded() throws IOException {
