@@ -71,6 +71,11 @@ public final class WalWriter {
   private final AckHandOff acks;
   /** Handed from the event loop to the writer thread. */
   private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
+  /**
+   * Appends of the event-loop task under way, handed to the writer together once the task ends (see
+   * {@link #append}).
+   */
+  private final List<Item> burst = new ArrayList<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private FlushListener listener = lsn -> { };
   private volatile LongConsumer fsyncLatencyNanos = nanos -> { };
@@ -145,9 +150,26 @@ public final class WalWriter {
     Promise<Long> promise = Promise.promise();
     endLsn += data.remaining();
     unacknowledged++;
-    queue.add(new Pending(lsn, data, promise));
-    thread.signal();
+    if (burst.isEmpty()) {
+      context.runOnContext(v -> handOver());
+    }
+    burst.add(new Pending(lsn, data, promise));
     return promise.future();
+  }
+
+  /**
+   * Event loop: gives the writer the appends of the task that just ended. One network read often carries several
+   * WAL messages; handed over one by one, the first would wake the writer into an fsync of its own while the rest
+   * are still being framed, as many fsyncs per transaction as messages. Handed over together they share one, as
+   * pg_receivewal reads all it can before it fsyncs.
+   */
+  private void handOver() {
+    if (burst.isEmpty()) {
+      return;
+    }
+    queue.addAll(burst);
+    burst.clear();
+    thread.signal();
   }
 
   /** End of the WAL accepted so far (queued or written). */
@@ -188,6 +210,7 @@ public final class WalWriter {
       return Future.succeededFuture();
     }
     Promise<Void> truncated = Promise.promise();
+    handOver();
     // On the writer thread: the store is used by one thread at a time, and `broken` belongs to it.
     queue.add(new StoreTask(() -> {
       try {
@@ -213,6 +236,7 @@ public final class WalWriter {
    */
   public Future<Integer> deleteSegmentsBelow(long lsn) {
     Promise<Integer> deleted = Promise.promise();
+    handOver(); // queue order is WAL order
     queue.add(new StoreTask(() -> {
       try {
         int n = store.deleteSegmentsBelow(lsn);

@@ -91,6 +91,37 @@ class WalWriterTest {
     }
   }
 
+  /**
+   * WAL messages framed out of one network read are appended in one event-loop task: they go to the writer
+   * together and share one fsync, even when framing the later ones takes a while.
+   */
+  @Test
+  void appendsOfOneEventLoopTaskShareOneFsync(Vertx vertx) throws Exception {
+    Context context = vertx.getOrCreateContext();
+    try (WalSegmentStore store = store()) {
+      WalWriter writer = on(context, () -> new WalWriter(context, store, START));
+      List<Future<Long>> acks = on(context, () -> {
+        List<Future<Long>> appended = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          appended.add(writer.append(writer.endLsn(), Buffer.buffer(chunk(i, 200))));
+          sleepQuietly(20); // time enough for a writer handed the first append to fsync it on its own
+        }
+        return appended;
+      });
+      Future.all(acks).await(10, TimeUnit.SECONDS);
+      assertEquals(1, writer.fsyncs(), "five appends of one task, one fsync");
+      assertEquals(START + 1000, writer.flushLsn());
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The hook that sends the replication status update: on the writer thread, only after the fsync. */
   @Test
   void durableHookRunsOnTheWriterThreadRightAfterTheFsync(Vertx vertx) throws Exception {
