@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class WalWriter {
   /** Store work that must not interleave with writes (truncation), run in queue order. */
   private record StoreTask(Runnable work) implements Item {}
 
-  private final Context context;
+  private final ContextInternal context;
   private final WalSegmentStore store;
   private final WalSync sync;
   private final WalWriterThread thread;
@@ -97,7 +98,7 @@ public final class WalWriter {
   }
 
   public WalWriter(Context context, WalSegmentStore store, long startLsn, WalSync sync) {
-    this.context = context;
+    this.context = (ContextInternal) context;
     this.store = store;
     this.sync = sync;
     this.acks = new AckHandOff(context);
@@ -140,6 +141,10 @@ public final class WalWriter {
    * then owns: the caller must not change them until the future completes.
    */
   public Future<Long> append(long lsn, ByteBuffer data) {
+    if (!context.nettyEventLoop().inEventLoop()) {
+      // Its state and the batch being gathered belong to the context's event loop, unguarded.
+      return Future.failedFuture(new IllegalStateException("WAL appended off the writer's event loop"));
+    }
     if (failure != null) {
       return Future.failedFuture(new IllegalStateException("WAL writer failed earlier", failure));
     }
