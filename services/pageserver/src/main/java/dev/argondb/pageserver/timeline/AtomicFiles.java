@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /** Small files replaced whole and durably (write a temporary, fsync, rename, fsync the directory). Blocking. */
 public final class AtomicFiles {
@@ -25,6 +27,26 @@ public final class AtomicFiles {
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     fsyncDirectory(file.getParent());
+  }
+
+  /**
+   * Creates {@code dir} and whichever of its parents are missing, durably: the parent of each directory created
+   * is fsynced, so the new entries survive a crash (fsyncing a file, or the directory holding it, does not make
+   * that directory's own entry in its parent durable).
+   */
+  public static void createDirectories(Path dir) throws IOException {
+    Path absolute = dir.toAbsolutePath().normalize();
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path at = absolute; at != null && !Files.isDirectory(at); at = at.getParent()) {
+      missing.push(at);
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    Files.createDirectories(absolute);
+    for (Path created : missing) {
+      fsyncDirectory(created.getParent());
+    }
   }
 
   public static void fsyncDirectory(Path dir) throws IOException {

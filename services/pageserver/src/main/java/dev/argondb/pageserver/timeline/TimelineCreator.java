@@ -58,6 +58,7 @@ public final class TimelineCreator {
     long begin = System.nanoTime();
     Path dir = timelines.directoryOf(request.tenantId(), request.timelineId());
     PgFiles.deleteRecursively(dir);
+    AtomicFiles.createDirectories(dir);
     Path staging = dir.resolve("staging").resolve("pgdata");
     PgServer.initdb(binaries, staging, request.superuser(), request.superuserPassword(), dir.resolve("initdb.log"));
     long start = CheckpointRecordEnd.of(staging);
@@ -90,7 +91,7 @@ public final class TimelineCreator {
     }
     Path dir = timelines.directoryOf(request.tenantId(), request.timelineId());
     PgFiles.deleteRecursively(dir);
-    Files.createDirectories(dir);
+    AtomicFiles.createDirectories(dir);
     writeMetadata(dir, new TimelineMetadata(request.tenantId(), request.timelineId(), ancestor.timelineId(), at, at));
     LOG.info("Created branch {}/{} of {} at {}", request.tenantId(), request.timelineId(), ancestor.timelineId(),
         Lsn.format(at));
