@@ -9,7 +9,7 @@ import java.nio.channels.FileChannel;
  * durable when it returns, so a batch costs one {@code pwrite} and no {@code fdatasync}, and no page-cache
  * writeback (per batch: 25 % less CPU than write + fdatasync on this machine's disk, 33 vs 44 us; under load
  * fdatasync's writeback cost 1.7x more per call). Postgres writes its own WAL this way with
- * {@code wal_sync_method = open_datasync} and direct I/O.
+ * {@code wal_sync_method = open_datasync} and {@code debug_io_direct = wal}.
  *
  * <p>A write that starts inside a block rewrites that block's earlier bytes too. They are kept from the previous
  * write (the tail), or read back from the file when the write does not continue it (after a restart or a
@@ -35,10 +35,6 @@ final class DirectBlockWriter {
     this.blockSize = blockSize;
     this.stage = ByteBuffer.allocateDirect(MAX_WRITE + 2 * blockSize).alignedSlice(blockSize);
     this.tail = new byte[blockSize];
-  }
-
-  int blockSize() {
-    return blockSize;
   }
 
   /** Writes {@code data} (position to limit, consumed) at {@code offset} of segment {@code segment}'s channel. */

@@ -141,9 +141,8 @@ public final class WalWriter {
    * then owns: the caller must not change them until the future completes.
    */
   public Future<Long> append(long lsn, ByteBuffer data) {
-    if (!context.nettyEventLoop().inEventLoop()) {
-      // Its state and the batch being gathered belong to the context's event loop, unguarded.
-      return Future.failedFuture(new IllegalStateException("WAL appended off the writer's event loop"));
+    if (!onEventLoop()) {
+      return offEventLoop("appended");
     }
     if (failure != null) {
       return Future.failedFuture(new IllegalStateException("WAL writer failed earlier", failure));
@@ -177,6 +176,15 @@ public final class WalWriter {
     thread.signal();
   }
 
+  /** Its state and the batch being gathered belong to the context's event loop, unguarded. */
+  private boolean onEventLoop() {
+    return context.nettyEventLoop().inEventLoop();
+  }
+
+  private static <T> Future<T> offEventLoop(String what) {
+    return Future.failedFuture(new IllegalStateException("WAL " + what + " off the writer's event loop"));
+  }
+
   /** End of the WAL accepted so far (queued or written). */
   public long endLsn() {
     return endLsn;
@@ -208,6 +216,9 @@ public final class WalWriter {
    * record. Call when idle; also clears an earlier failure, since the end is known again.
    */
   public Future<Void> truncateAfter(long lsn) {
+    if (!onEventLoop()) {
+      return offEventLoop("truncated");
+    }
     if (unacknowledged > 0) {
       return Future.failedFuture(new IllegalStateException("truncate while WAL is being written"));
     }
@@ -240,6 +251,9 @@ public final class WalWriter {
    * thread, which alone uses the store's open files; completes with how many went.
    */
   public Future<Integer> deleteSegmentsBelow(long lsn) {
+    if (!onEventLoop()) {
+      return offEventLoop("segments deleted");
+    }
     Promise<Integer> deleted = Promise.promise();
     handOver(); // queue order is WAL order
     queue.add(new StoreTask(() -> {
