@@ -94,8 +94,8 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Stops relaying what clients send once {@code bytesFromNow} more bytes went through (connections opened later
-   * are held from their first bytes), until {@link #release}. The future completes when the hold took effect.
+   * Stops relaying what clients send once {@code bytesFromNow} more bytes went through (a connection opened later
+   * is held after its first chunk), until {@link #release}. The future completes when the hold took effect.
    */
   public Future<Void> holdClientsAfter(long bytesFromNow) {
     Hold next = new Hold(clientBytes.get() + bytesFromNow, Promise.promise());
