@@ -43,7 +43,7 @@ public final class ProxyBenchmark {
     LocalStackSettings settings = new LocalStackSettings(base.gatewayPort(), base.gatewayHttpPort(),
         base.controlPlaneHttpPort(), base.computeHttpPort(), base.controlDbPort(), base.controlDbPassword(),
         base.adminPassword(), null, base.pgBinDir(), java.util.List.of(), 2, FreePorts.pick(), false, instances,
-        FreePorts.pick(), null);
+        FreePorts.pick(), null, base.imageRollForwardBytes());
     // No safekeepers (and so no pageserver): this benchmark measures the proxy alone (select-only commits nothing).
     ControlPlaneDatabase.initialize(home, settings);
     try (LocalStack stack = LocalStack.start(home, settings, "argon-bench-" + ProcessHandle.current().pid()).await()) {

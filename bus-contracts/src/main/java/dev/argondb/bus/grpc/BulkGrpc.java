@@ -5,6 +5,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 
 /**
  * gRPC clients for the bulk streams (basebackups, WAL): HTTP/2 receive windows sized for throughput. With
@@ -22,6 +23,12 @@ public final class BulkGrpc {
   private BulkGrpc() {
   }
 
+  /**
+   * The largest message a client takes: a GetPages reply of {@link LazyBasebackup#MAX_PAGES_BYTES} and its few
+   * bytes of protobuf framing (the client's default, 256 KB, would refuse it).
+   */
+  public static final long MAX_MESSAGE_BYTES = LazyBasebackup.MAX_PAGES_BYTES + (64 << 10);
+
   /** A client over cleartext HTTP/2 with prior knowledge, as {@link GrpcClient#client(Vertx)}, with large windows. */
   public static GrpcClient client(Vertx vertx) {
     HttpClientOptions http = new HttpClientOptions()
@@ -29,6 +36,6 @@ public final class BulkGrpc {
         .setHttp2ClearTextUpgrade(false)
         .setHttp2ConnectionWindowSize(CONNECTION_WINDOW_BYTES)
         .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW_BYTES));
-    return GrpcClient.client(vertx, http);
+    return GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES), http);
   }
 }

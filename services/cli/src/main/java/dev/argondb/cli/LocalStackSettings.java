@@ -29,51 +29,63 @@ import java.util.List;
  * @param pageserverPort        the pageserver's gRPC (basebackups), {@code /metrics} and {@code /health}
  * @param remoteStorage         where the pageserver uploads layers and WAL ({@code remote_storage} in config.json,
  *                              the pageserver's JSON form); null = the directory {@code remote/} of the Argon home
+ * @param imageRollForwardBytes WAL a timeline accumulates past its newest image before the pageserver rolls the
+ *                              image forward ({@code image_roll_forward_bytes}; a compute's cold start replays at
+ *                              most about this much WAL, and its lazy files come from the image)
  */
 public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort, int computeHttpPort,
                                  int controlDbPort, String controlDbPassword, String adminPassword,
                                  String defaultTenantId, String pgBinDir, List<Integer> safekeeperHttpPorts,
                                  int walQuorum, int stackAdminPort, boolean gatewayRequireTls,
-                                 int gatewayInstances, int pageserverPort, RemoteStorageConfig remoteStorage) {
+                                 int gatewayInstances, int pageserverPort, RemoteStorageConfig remoteStorage,
+                                 long imageRollForwardBytes) {
 
   public static final String ADMIN_ROLE = "cloud_admin";
   public static final String DEFAULT_ENDPOINT = "main";
 
   public static LocalStackSettings defaults() {
     return new LocalStackSettings(55432, 9702, 9700, 9701, 9709, randomSecret(), randomSecret(), null,
-        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708, false, 0, 9714, null);
+        System.getenv("ARGON_PG_BIN"), List.of(9711, 9712, 9713), 2, 9708, false, 0, 9714, null,
+        dev.argondb.pageserver.PageserverConfig.DEFAULT_IMAGE_ROLL_FORWARD_BYTES);
   }
 
   public LocalStackSettings withPorts(int gatewayPort, int gatewayHttpPort, int controlPlaneHttpPort,
                                       int computeHttpPort, int controlDbPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances, pageserverPort, remoteStorage);
+        gatewayRequireTls, gatewayInstances, pageserverPort, remoteStorage, imageRollForwardBytes);
   }
 
   public LocalStackSettings withSafekeepers(List<Integer> httpPorts, int quorum, int adminPort) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, httpPorts, quorum, adminPort, gatewayRequireTls,
-        gatewayInstances, pageserverPort, remoteStorage);
+        gatewayInstances, pageserverPort, remoteStorage, imageRollForwardBytes);
   }
 
   public LocalStackSettings withDefaultTenant(String tenantId) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, tenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances, pageserverPort, remoteStorage);
+        gatewayRequireTls, gatewayInstances, pageserverPort, remoteStorage, imageRollForwardBytes);
   }
 
   public LocalStackSettings withPageserverPort(int port) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances, port, remoteStorage);
+        gatewayRequireTls, gatewayInstances, port, remoteStorage, imageRollForwardBytes);
   }
 
   /** These settings with the pageserver uploading to {@code remote} (null: the home's {@code remote/}). */
   public LocalStackSettings withRemoteStorage(RemoteStorageConfig remote) {
     return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
         controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
-        gatewayRequireTls, gatewayInstances, pageserverPort, remote);
+        gatewayRequireTls, gatewayInstances, pageserverPort, remote, imageRollForwardBytes);
+  }
+
+  /** These settings with the pageserver rolling images forward every {@code bytes} of WAL. */
+  public LocalStackSettings withImageRollForwardBytes(long bytes) {
+    return new LocalStackSettings(gatewayPort, gatewayHttpPort, controlPlaneHttpPort, computeHttpPort, controlDbPort,
+        controlDbPassword, adminPassword, defaultTenantId, pgBinDir, safekeeperHttpPorts, walQuorum, stackAdminPort,
+        gatewayRequireTls, gatewayInstances, pageserverPort, remoteStorage, bytes);
   }
 
   /** Safekeeper ids: sk1, sk2, ... one per port. */
@@ -125,7 +137,8 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         .put("wal_quorum", walQuorum).put("stack_admin_port", stackAdminPort)
         .put("gateway_require_tls", gatewayRequireTls).put("gateway_instances", gatewayInstances)
         .put("pageserver_port", pageserverPort)
-        .put("remote_storage", remoteStorage == null ? null : remoteStorage.toJson());
+        .put("remote_storage", remoteStorage == null ? null : remoteStorage.toJson())
+        .put("image_roll_forward_bytes", imageRollForwardBytes);
   }
 
   public static LocalStackSettings fromJson(JsonObject json) {
@@ -145,6 +158,7 @@ public record LocalStackSettings(int gatewayPort, int gatewayHttpPort, int contr
         json.getBoolean("gateway_require_tls", d.gatewayRequireTls), json.getInteger("gateway_instances", d.gatewayInstances),
         json.getInteger("pageserver_port", d.pageserverPort),
         json.getJsonObject("remote_storage") == null ? null
-            : RemoteStorageConfig.fromJson(json.getJsonObject("remote_storage")));
+            : RemoteStorageConfig.fromJson(json.getJsonObject("remote_storage")),
+        json.getLong("image_roll_forward_bytes", d.imageRollForwardBytes));
   }
 }

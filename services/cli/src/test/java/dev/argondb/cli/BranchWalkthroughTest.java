@@ -11,6 +11,7 @@ import dev.argondb.cli.testing.ConsoleCapture;
 import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -40,7 +41,8 @@ class BranchWalkthroughTest {
 
   @BeforeAll
   static void startStack() throws Exception {
-    testStack = TestLocalStack.start("branches", false);
+    // Images roll forward every 4 MB of WAL, so a test's table reaches an image (lazy files come from images).
+    testStack = TestLocalStack.start("branches", false, s -> s.withImageRollForwardBytes(4 << 20));
     home = testStack.home();
     settings = testStack.settings();
     stack = testStack.stack();
@@ -133,6 +135,76 @@ class BranchWalkthroughTest {
     cli("endpoint", "stop", "stateless");
     assertEquals(List.of("1001"), column("stateless", "SELECT count(*) FROM kept"),
         "woken again (from the kept directory or a basebackup) with the write made after the last wake");
+  }
+
+  /**
+   * A cold start reads the relation files of at least 4 MB from the pageserver on demand (links into the
+   * agent's FUSE mount) instead of copying them first; the compute reads, writes, truncates and checks them;
+   * a suspend makes them whole local files again, and the data survives every kind of wake.
+   */
+  @Test
+  void aColdStartReadsLargeRelationFilesOnDemandAndASuspendMakesThemWhole() throws Exception {
+    cli("timeline", "branch", "--branch-name", "lazy");
+    cli("endpoint", "create", "lazy", "--branch-name", "lazy");
+    sql("lazy", "CREATE EXTENSION IF NOT EXISTS amcheck",
+        "CREATE TABLE big(id int PRIMARY KEY, pad text)",
+        "INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 200000) g",
+        "CHECKPOINT"); // an image rolls forward only to a checkpoint
+    awaitImages(timeline("lazy").getString("id"), 1); // a branch has no image of its own before
+    String before = checksum("lazy", "big");
+    cli("endpoint", "stop", "lazy");
+    String id = api.get("/v1/endpoints/lazy").getString("id");
+    Path endpointDir = home.computesDir().resolve("endpoints").resolve(id);
+    PgFiles.deleteRecursively(endpointDir);
+
+    assertEquals(before, checksum("lazy", "big"), "a cold start with lazy files reads every row");
+    List<Path> links = symbolicLinks(endpointDir.resolve("pgdata"));
+    assertTrue(links.size() >= 2, "the table and its index are lazy: " + links);
+    sql("lazy", "SELECT bt_index_check('big_pkey', true)",
+        "UPDATE big SET pad = 'changed' WHERE id % 1000 = 0",
+        "DELETE FROM big WHERE id > 150000", "VACUUM big"); // VACUUM truncates the table's tail
+    String after = checksum("lazy", "big");
+    assertEquals(List.of("150000"), column("lazy", "SELECT count(*) FROM big"));
+
+    cli("endpoint", "stop", "lazy");
+    assertEquals(List.of(), symbolicLinks(endpointDir.resolve("pgdata")), "a suspend makes lazy files whole");
+    assertTrue(!java.nio.file.Files.exists(endpointDir.resolve("lazy")), "no backing files are left");
+    assertEquals(after, checksum("lazy", "big"), "a warm wake from the kept directory");
+    sql("lazy", "SELECT bt_index_check('big_pkey', true)");
+    cli("endpoint", "stop", "lazy");
+    PgFiles.deleteRecursively(endpointDir);
+    assertEquals(after, checksum("lazy", "big"), "a second cold start");
+    cli("endpoint", "stop", "lazy");
+  }
+
+  /** Waits until the pageserver holds {@code count} images of the timeline (at most a minute). */
+  private static void awaitImages(String timelineId, int count) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String series = "argon_pageserver_images{";
+    String label = "timeline=\"" + timelineId + "\"";
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    double images = 0;
+    while (System.nanoTime() < deadline) {
+      String metrics = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(settings.controlPlaneUrl() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith(series) && line.contains(label)) {
+          images = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      if (images >= count) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("timeline " + timelineId + " has " + images + " image(s) after a minute, not " + count);
+  }
+
+  private static List<Path> symbolicLinks(Path dir) throws java.io.IOException {
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      return walk.filter(java.nio.file.Files::isSymbolicLink).toList();
+    }
   }
 
   @Test

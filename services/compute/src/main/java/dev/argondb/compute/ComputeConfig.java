@@ -17,14 +17,22 @@ import java.util.Map;
  *                          on a compute host of its own, that host's address
  * @param statsIntervalMillis how often the agent reads each running compute's statistics for its metrics, and
  *                          looks whether a compute went quiet far past its last checkpoint (ComputeProbesVerticle)
+ * @param lazyMinBytes      a cold start reads relation files of at least this size from the pageserver on demand
+ *                          (through a FUSE mount) instead of copying them before Postgres starts; 0 copies all
  */
 public record ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int httpPort,
                             Map<String, String> postgresSettings, long startTimeoutMillis, long stopTimeoutMillis,
-                            String computeHost, long statsIntervalMillis) {
+                            String computeHost, long statsIntervalMillis, long lazyMinBytes) {
 
   public static final String DEFAULT_COMPUTE_HOST = "127.0.0.1";
   /** Dashboards rate over minutes; reading pg_stat views more often than this would only load computes. */
   public static final long DEFAULT_STATS_INTERVAL_MILLIS = 5_000;
+  /**
+   * Smaller files come whole with the basebackup: the system catalogs every start reads (pg_proc, the largest of
+   * a fresh database, has about 1 MB) stay below it, so a start waits for no fetch of theirs; a large table or
+   * index is read a page range at a time.
+   */
+  public static final long DEFAULT_LAZY_MIN_BYTES = 4 << 20;
 
   public ComputeConfig {
     if (computeHost == null || computeHost.isBlank()) {
@@ -33,13 +41,16 @@ public record ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int
     if (statsIntervalMillis < 100) {
       throw new IllegalArgumentException("statsIntervalMillis must be >= 100, got " + statsIntervalMillis);
     }
+    if (lazyMinBytes < 0) {
+      throw new IllegalArgumentException("lazyMinBytes must be >= 0 (0: no lazy files), got " + lazyMinBytes);
+    }
   }
 
   /** Computes on 127.0.0.1, as in the one-JVM local stack. */
   public ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int httpPort,
                        Map<String, String> postgresSettings, long startTimeoutMillis, long stopTimeoutMillis) {
     this(dataRoot, pgBinDir, httpHost, httpPort, postgresSettings, startTimeoutMillis, stopTimeoutMillis,
-        DEFAULT_COMPUTE_HOST, DEFAULT_STATS_INTERVAL_MILLIS);
+        DEFAULT_COMPUTE_HOST, DEFAULT_STATS_INTERVAL_MILLIS, DEFAULT_LAZY_MIN_BYTES);
   }
 
   public static ComputeConfig defaults(Path dataRoot) {
@@ -48,11 +59,16 @@ public record ComputeConfig(Path dataRoot, String pgBinDir, String httpHost, int
 
   public ComputeConfig withHttpPort(int port) {
     return new ComputeConfig(dataRoot, pgBinDir, httpHost, port, postgresSettings, startTimeoutMillis,
-        stopTimeoutMillis, computeHost, statsIntervalMillis);
+        stopTimeoutMillis, computeHost, statsIntervalMillis, lazyMinBytes);
   }
 
   public ComputeConfig withStatsIntervalMillis(long millis) {
     return new ComputeConfig(dataRoot, pgBinDir, httpHost, httpPort, postgresSettings, startTimeoutMillis,
-        stopTimeoutMillis, computeHost, millis);
+        stopTimeoutMillis, computeHost, millis, lazyMinBytes);
+  }
+
+  public ComputeConfig withLazyMinBytes(long bytes) {
+    return new ComputeConfig(dataRoot, pgBinDir, httpHost, httpPort, postgresSettings, startTimeoutMillis,
+        stopTimeoutMillis, computeHost, statsIntervalMillis, bytes);
   }
 }

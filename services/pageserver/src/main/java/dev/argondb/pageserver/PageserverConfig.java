@@ -8,7 +8,7 @@ import java.nio.file.Path;
  *
  * @param dataDir               timelines (metadata, WAL, indexes, images) live under {@code dataDir/tenants}
  * @param host                  address the HTTP/gRPC server binds and advertises
- * @param httpPort              gRPC ({@code Pageserver.GetBasebackup}), {@code /metrics}, {@code /health}; 0 picks one
+ * @param httpPort              gRPC (GetBasebackup, GetPages), {@code /metrics}, {@code /health}; 0 picks one
  * @param pgBinDir              Postgres binaries for initdb and redo runs; empty = bundled (or {@code ARGON_PG_BIN})
  * @param imageRollForwardBytes WAL past a timeline's newest image after which a newer image is made (part 2)
  * @param ingestSyncMillis      how often ingested WAL and its index are fsynced and the resume point saved

@@ -29,6 +29,9 @@ public final class PageserverMetrics {
   private final Timer basebackupDuration;
   private final DistributionSummary basebackupBytes;
   private final AtomicInteger basebackupsWaiting = new AtomicInteger();
+  private final Counter pagesServed;
+  private final Counter pagesBytes;
+  private final Timer pagesDuration;
   private final Map<String, AtomicLong> commitLsns = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> logicalSizes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> timelinesPerTenant = new ConcurrentHashMap<>();
@@ -43,6 +46,20 @@ public final class PageserverMetrics {
         .description("Tar bytes of one basebackup").baseUnit("bytes").register(registry);
     Gauge.builder("argon_pageserver_basebackups_waiting", basebackupsWaiting, AtomicInteger::get)
         .description("Basebackups waiting for ingest to reach their LSN").register(registry);
+    this.pagesServed = pagesRequests("OK");
+    this.pagesBytes = Counter.builder("argon_pageserver_getpages_bytes_total")
+        .description("File bytes GetPages served (lazy files of basebackups, read on demand)").baseUnit("bytes")
+        .register(registry);
+    this.pagesDuration = Timer.builder("argon_pageserver_getpages_duration_seconds")
+        .description("Time to check, read and hand over one served GetPages request (the image chain opened if it was "
+            + "not open)")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  /** GetPages requests by gRPC status (OK, INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, INTERNAL): a bounded set. */
+  private Counter pagesRequests(String status) {
+    return Counter.builder("argon_pageserver_getpages_requests_total").tag("status", status)
+        .description("GetPages requests answered, by gRPC status").register(registry);
   }
 
   private static Tags tags(Timeline timeline) {
@@ -146,6 +163,17 @@ public final class PageserverMetrics {
   public void basebackupSent(long bytes, long nanos) {
     basebackupBytes.record(bytes);
     basebackupDuration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void pagesServed(long bytes, long nanos) {
+    pagesServed.increment();
+    pagesBytes.increment(bytes);
+    pagesDuration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A GetPages request refused or failed with the gRPC status {@code status}. */
+  public void pagesRefused(String status) {
+    pagesRequests(status).increment();
   }
 
   /** A basebackup started ({@code +1}) or stopped ({@code -1}) waiting for ingest to reach its LSN. */

@@ -11,6 +11,8 @@ import dev.argondb.pageserver.gc.Snapshots;
 import dev.argondb.pageserver.gc.TenantBusVerticle;
 import dev.argondb.pageserver.gc.TenantSettings;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;
+import dev.argondb.pageserver.pages.PageReadChains;
+import dev.argondb.pageserver.pages.PagesService;
 import dev.argondb.pageserver.reconstruction.ImageRollForward;
 import dev.argondb.pageserver.reconstruction.PageReconstructionVerticle;
 import dev.argondb.pageserver.reconstruction.RedoMetrics;
@@ -104,7 +106,9 @@ public final class PageserverService {
             config.maxDeltaChain()));
     BasebackupService basebackups = new BasebackupService(vertx, timelines, new BasebackupPlanner(timelines),
         metrics, config.basebackupWaitMillis(), cache::pin);
-    PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, registry);
+    PagesService pages = new PagesService(vertx, timelines,
+        new PageReadChains(vertx, cache::pin, PageReadChains.IDLE_MILLIS), metrics);
+    PageserverHttpVerticle http = new PageserverHttpVerticle(config, timelines, basebackups, pages, registry);
     TenantSettings settings = new TenantSettings(config.dataDir());
     Snapshots snapshots = new Snapshots(timelines);
     GcLeases leases = new GcLeases();

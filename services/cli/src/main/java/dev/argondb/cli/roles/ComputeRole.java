@@ -36,7 +36,8 @@ public final class ComputeRole implements ServiceRole<ComputeConfig, ComputeServ
         .put("postgres_settings", new JsonObject(new LinkedHashMap<>(config.postgresSettings())))
         .put("start_timeout_millis", config.startTimeoutMillis())
         .put("stop_timeout_millis", config.stopTimeoutMillis())
-        .put("stats_interval_millis", config.statsIntervalMillis());
+        .put("stats_interval_millis", config.statsIntervalMillis())
+        .put("lazy_min_bytes", config.lazyMinBytes());
   }
 
   @Override
@@ -46,7 +47,8 @@ public final class ComputeRole implements ServiceRole<ComputeConfig, ComputeServ
         .forEach(entry -> postgresSettings.put(entry.getKey(), String.valueOf(entry.getValue())));
     return new ComputeConfig(Path.of(s.getString("data_root")), s.getString("pg_bin_dir"), s.getString("http_host"),
         s.getInteger("http_port"), Map.copyOf(postgresSettings), s.getLong("start_timeout_millis"),
-        s.getLong("stop_timeout_millis"), s.getString("compute_host"), s.getLong("stats_interval_millis"));
+        s.getLong("stop_timeout_millis"), s.getString("compute_host"), s.getLong("stats_interval_millis"),
+        s.getLong("lazy_min_bytes", ComputeConfig.DEFAULT_LAZY_MIN_BYTES));
   }
 
   @Override

@@ -72,7 +72,9 @@ public final class LocalStack implements AutoCloseable {
   private static Future<Started> deployServices(Vertx vertx, ArgonHome home, LocalStackSettings settings,
                                                 ProcessMetrics metrics) {
     LocalSafekeepers safekeepers = new LocalSafekeepers(vertx, home, settings, metrics.registry());
-    PageserverConfig pageserverConfig = PageserverConfig.defaults(home.pageserverDir(), settings.pageserverPort())
+    PageserverConfig defaults = PageserverConfig.defaults(home.pageserverDir(), settings.pageserverPort());
+    PageserverConfig pageserverConfig = defaults
+        .withRedo(settings.imageRollForwardBytes(), defaults.redoConcurrency(), defaults.redoCheckMillis())
         .withPgBinDir(settings.pgBinDir())
         .withRemoteStorage(settings.remoteStorage() != null ? settings.remoteStorage()
             : new RemoteStorageConfig.Directory(home.root().resolve("remote")));

@@ -16,9 +16,15 @@ public record TestLocalStack(ArgonHome home, LocalStackSettings settings, LocalS
 
   /** @param withTls generate the gateway's certificate first (as {@code argon init} does) */
   public static TestLocalStack start(String name, boolean withTls) throws Exception {
+    return start(name, withTls, settings -> settings);
+  }
+
+  /** As {@link #start(String, boolean)}, with the settings on free ports changed by {@code adjust}. */
+  public static TestLocalStack start(String name, boolean withTls,
+                                     java.util.function.UnaryOperator<LocalStackSettings> adjust) throws Exception {
     ArgonHome home = new ArgonHome(Files.createTempDirectory("argon-" + name + "-"));
     System.setProperty("argon.home", home.root().toString());
-    LocalStackSettings settings = TestStackSettings.onFreePorts();
+    LocalStackSettings settings = adjust.apply(TestStackSettings.onFreePorts());
     ControlPlaneDatabase.initialize(home, settings);
     if (withTls) {
       GatewayCertificate.generate(home);

@@ -69,6 +69,9 @@ public final class ComputeAgentVerticle extends VerticleBase {
   private final Map<String, Future<?>> operationTail = new HashMap<>();
   private PgBinaries binaries;
   private DataDirectoryPreparer preparer;
+  private LazyComputes lazies;
+  /** The agent is stopping: suspends discard lazy files instead of fetching the rest to keep the directory. */
+  private boolean stopping;
 
   public ComputeAgentVerticle(ComputeConfig config, ComputeMetrics metrics) {
     this.config = config;
@@ -79,8 +82,15 @@ public final class ComputeAgentVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.executeBlocking(this::resolveBinaries).compose(resolved -> {
       binaries = resolved;
+      io.vertx.core.Context loop = context;
+      return vertx.executeBlocking(() -> LazyComputes.open(config.lazyMinBytes(), BulkGrpc.client(vertx), loop));
+    }).compose(opened -> {
+      lazies = opened;
+      if (lazies.stats() != null) {
+        metrics.lazyFiles(lazies.stats());
+      }
       preparer = new DataDirectoryPreparer(vertx, binaries,
-          new dev.argondb.compute.basebackup.BasebackupClient(vertx, BulkGrpc.client(vertx)));
+          new dev.argondb.compute.basebackup.BasebackupClient(vertx, BulkGrpc.client(vertx)), lazies);
       return vertx.executeBlocking(this::stopOrphanedComputes);
     }).compose(orphans -> {
       // The control plane may still list them as running at their old address: tell it they are gone.
@@ -114,14 +124,19 @@ public final class ComputeAgentVerticle extends VerticleBase {
     return config.pgBinDir() != null ? PgBinaries.installedAt(Path.of(config.pgBinDir())) : PgBinaries.fromEnvironment();
   }
 
-  /** Suspends every compute, so stopping the agent leaves no Postgres behind. */
+  /** Suspends every compute, so stopping the agent leaves no Postgres behind, then unmounts the lazy files. */
   @Override
   public Future<?> stop() {
+    stopping = true;
     List<Future<ComputeStopped>> stops = new ArrayList<>();
     for (RunningCompute compute : computes.values()) {
       stops.add(serialized(compute.endpointId, () -> stopNow(compute)));
     }
-    return Future.join(stops);
+    return Future.join(stops).eventually(() -> lazies == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          lazies.close();
+          return null;
+        }, false));
   }
 
   /** A snapshot of every compute this agent knows, for the HTTP status route. */
@@ -218,6 +233,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
               long millis = (System.nanoTime() - begin) / 1_000_000;
               metrics.started(compute.endpointName, Duration.ofMillis(millis), prepared.initialized());
               setState(compute, ComputeState.RUNNING, null);
+              lazies.prefetch(compute.endpointId);
               LOG.info("Endpoint {} running on {}:{} (started in {} ms{}{})", compute.endpointName,
                   config.computeHost(), compute.process.port(), millis, prepared.initialized() ? ", with initdb" : "",
                   prepared.basebackupMillis() > 0 ? ", basebackup " + prepared.basebackupMillis() + " ms" : "");
@@ -228,7 +244,12 @@ public final class ComputeAgentVerticle extends VerticleBase {
           LOG.warn("Endpoint {} failed to start: {}", compute.endpointName,
               failure.getMessage() != null ? failure.getMessage() : failure.toString());
           setState(compute, ComputeState.FAILED, failure.getMessage());
-          return killQuietly(compute).transform(ignored -> Future.failedFuture(failure));
+          return killQuietly(compute)
+              .eventually(() -> vertx.executeBlocking(() -> {
+                lazies.discard(compute.endpointId); // the next start clears the directory
+                return null;
+              }, false))
+              .transform(ignored -> Future.failedFuture(failure));
         });
   }
 
@@ -307,6 +328,7 @@ public final class ComputeAgentVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
           process.stop(PgProcess.Shutdown.FAST, Duration.ofMillis(config.stopTimeoutMillis()));
           removeSocketDirectory(compute);
+          keepOrDropLazyFiles(compute);
           // The shutdown checkpoint is the last WAL record: the safekeepers must hold WAL up to its end.
           return compute.wal == null ? 0L : CheckpointRecordEnd.of(process.dataDir());
         }, false)
@@ -318,6 +340,27 @@ public final class ComputeAgentVerticle extends VerticleBase {
               endLsn == 0 ? "" : ", its WAL ends at " + dev.argondb.pgformat.Lsn.format(endLsn));
           return new ComputeStopped(compute.endpointId, true, "stopped", endLsn);
         });
+  }
+
+  /**
+   * After a compute stopped: a directory with lazy files is kept only once they are whole local files (fetching
+   * what is missing: as much as the basebackup would have been, at most); if that fails, or the agent is
+   * stopping, the files are dropped and the next start fetches a fresh basebackup. Blocking.
+   */
+  private void keepOrDropLazyFiles(RunningCompute compute) throws IOException {
+    if (!lazies.hasFiles(compute.endpointId)) {
+      return;
+    }
+    if (!stopping) {
+      try {
+        lazies.materialize(compute.endpointId);
+        return;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Endpoint {}: its lazy files could not be made whole ({}); the next start fetches a basebackup",
+            compute.endpointName, e.getMessage());
+      }
+    }
+    lazies.discard(compute.endpointId); // the directory keeps its lazy-files directory: never reused
   }
 
   private Future<Void> killQuietly(RunningCompute compute) {

@@ -41,6 +41,11 @@ final class ComputeDirectory {
     return root.resolve("pgdata");
   }
 
+  /** Backing files of the data directory's lazy files; exists only while some are not made whole (LazyFiles). */
+  Path lazyDir() {
+    return root.resolve("lazy");
+  }
+
   Path logFile() {
     return root.resolve("postgres.log");
   }
@@ -80,6 +85,7 @@ final class ComputeDirectory {
   /** Removes the data directory (before a basebackup replaces it). Blocking. */
   void clear() throws IOException {
     dev.argondb.pgruntime.PgFiles.deleteRecursively(dataDir());
+    dev.argondb.pgruntime.PgFiles.deleteRecursively(lazyDir());
     Files.deleteIfExists(root.resolve("term"));
     Files.deleteIfExists(root.resolve(BOOT_ID_FILE));
     Files.createDirectories(root);

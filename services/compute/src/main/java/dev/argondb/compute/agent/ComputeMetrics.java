@@ -1,7 +1,9 @@
 package dev.argondb.compute.agent;
 
 import dev.argondb.bus.ComputeState;
+import dev.argondb.compute.lazy.LazyStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,6 +37,19 @@ public final class ComputeMetrics {
       startCounter(endpoint, "failed");
       stopCounter(endpoint, "ok");
     }
+  }
+
+  /** Fetches of lazy relation files (LazyComputes) from the pageserver, all computes together. */
+  void lazyFiles(dev.argondb.compute.lazy.LazyStats stats) {
+    FunctionCounter.builder("argon_compute_lazy_fetches_total", stats, LazyStats::misses)
+        .description("Page ranges fetched from the pageserver because a compute read a block not local yet")
+        .tags("kind", "miss").register(registry);
+    FunctionCounter.builder("argon_compute_lazy_fetches_total", stats, LazyStats::prefetches)
+        .description("Page ranges fetched from the pageserver because a compute read a block not local yet")
+        .tags("kind", "prefetch").register(registry);
+    FunctionCounter.builder("argon_compute_lazy_fetched_bytes_total", stats, LazyStats::bytesFetched)
+        .description("Bytes of lazy relation files fetched from the pageserver").baseUnit("bytes")
+        .register(registry);
   }
 
   void started(String endpoint, Duration duration, boolean initializedDataDir) {

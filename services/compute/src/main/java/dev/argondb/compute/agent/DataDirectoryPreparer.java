@@ -35,11 +35,13 @@ final class DataDirectoryPreparer {
   private final Vertx vertx;
   private final PgBinaries binaries;
   private final BasebackupClient basebackups;
+  private final LazyComputes lazies;
 
-  DataDirectoryPreparer(Vertx vertx, PgBinaries binaries, BasebackupClient basebackups) {
+  DataDirectoryPreparer(Vertx vertx, PgBinaries binaries, BasebackupClient basebackups, LazyComputes lazies) {
     this.vertx = vertx;
     this.binaries = binaries;
     this.basebackups = basebackups;
+    this.lazies = lazies;
   }
 
   Future<Prepared> prepare(StartCompute request, ComputeDirectory directory) {
@@ -76,12 +78,16 @@ final class DataDirectoryPreparer {
 
   private Future<Prepared> fetch(StartCompute request, BasebackupSource source, ComputeDirectory directory) {
     long begin = System.nanoTime();
+    SocketAddress pageserver = SocketAddress.inetSocketAddress(source.pageserver().grpcPort(),
+        source.pageserver().host());
     return vertx.executeBlocking(() -> {
+          lazies.discard(request.endpointId());
           directory.clear();
           return null;
         }, false)
-        .compose(cleared -> basebackups.fetch(SocketAddress.inetSocketAddress(source.pageserver().grpcPort(),
-            source.pageserver().host()), request.tenantId(), request.timelineId(), source.lsn(), directory.dataDir()))
+        .compose(cleared -> basebackups.fetch(pageserver, request.tenantId(), request.timelineId(), source.lsn(),
+            directory.dataDir(), lazies.forStart(request.endpointId(), directory, pageserver, request.tenantId(),
+                request.timelineId())))
         .map(lsn -> {
           long millis = (System.nanoTime() - begin) / 1_000_000;
           LOG.info("Endpoint {}: basebackup of timeline {} at {} in {} ms{}", request.endpointName(),
@@ -97,6 +103,10 @@ final class DataDirectoryPreparer {
   private static boolean isUpToDate(ComputeDirectory directory, WalSource wal, long endLsn) throws IOException {
     if (wal == null || !directory.isInitialized()
         || Files.exists(directory.dataDir().resolve("standby.signal"))) {
+      return false;
+    }
+    if (Files.exists(directory.lazyDir())) {
+      LOG.info("Not reusing the kept data directory: its lazy files were never made whole");
       return false;
     }
     if (!directory.isFromThisBoot()) {

@@ -38,10 +38,27 @@ public final class BasebackupClient {
     this.grpc = grpc;
   }
 
+  /**
+   * Where the relation files of at least {@code minBytes} go when the pageserver sends them lazily: {@code at}
+   * is asked once, with the basebackup's resolved LSN, when the first such file arrives.
+   */
+  public record Lazy(long minBytes, LazyTarget at) {}
+
+  @FunctionalInterface
+  public interface LazyTarget {
+    TarExtractor.LazyEntries at(long lsn) throws IOException;
+  }
+
   /** {@code lsn} 0 = the timeline's last ingested record end. {@code dataDir} must not exist yet. */
   public Future<Long> fetch(SocketAddress pageserver, String tenantId, String timelineId, long lsn, Path dataDir) {
+    return fetch(pageserver, tenantId, timelineId, lsn, dataDir, null);
+  }
+
+  /** As {@link #fetch(SocketAddress, String, String, long, Path)}; large relation files lazily if {@code lazy}. */
+  public Future<Long> fetch(SocketAddress pageserver, String tenantId, String timelineId, long lsn, Path dataDir,
+                            Lazy lazy) {
     BasebackupRequest request = BasebackupRequest.newBuilder().setTenantId(tenantId).setTimelineId(timelineId)
-        .setLsn(lsn).build();
+        .setLsn(lsn).setLazyMinBytes(lazy == null ? 0 : lazy.minBytes()).build();
     return vertx.executeBlocking(() -> {
           if (Files.exists(dataDir)) {
             throw new IOException("data directory " + dataDir + " exists already");
@@ -50,7 +67,7 @@ public final class BasebackupClient {
           return null;
         })
         .compose(checked -> grpc.request(pageserver, PageserverGrpcClient.GetBasebackup)
-            .compose(call -> call.send(request).compose(response -> receive(call, response, dataDir)))
+            .compose(call -> call.send(request).compose(response -> receive(call, response, dataDir, lazy)))
             .recover(failure -> vertx.executeBlocking(() -> {
               PgFiles.deleteRecursively(dataDir);
               return null;
@@ -58,7 +75,7 @@ public final class BasebackupClient {
   }
 
   private Future<Long> receive(GrpcClientRequest<BasebackupRequest, TarChunk> call,
-                               GrpcClientResponse<BasebackupRequest, TarChunk> response, Path dataDir) {
+                               GrpcClientResponse<BasebackupRequest, TarChunk> response, Path dataDir, Lazy lazy) {
     if (refused(response)) {
       return Future.failedFuture(refusal(response));
     }
@@ -83,7 +100,7 @@ public final class BasebackupClient {
     // The worker reads to the stream's end, past the tar's end-of-archive blocks: the pageserver's status
     // comes last, and only an OK status ends the pipe without an error.
     return vertx.executeBlocking(() -> {
-      TarExtractor.extract(pipe, dataDir);
+      TarExtractor.extract(pipe, dataDir, lazy == null ? null : boundOnFirstUse(lazy.at(), lsn));
       pipe.transferTo(OutputStream.nullOutputStream());
       return lsn.get();
     }, false).onFailure(failed -> {
@@ -96,6 +113,21 @@ public final class BasebackupClient {
         }
       });
     });
+  }
+
+  /** The lazy entries of {@code target} at the LSN the stream names, asked for when the first one arrives. */
+  private static TarExtractor.LazyEntries boundOnFirstUse(LazyTarget target, AtomicLong lsn) {
+    return new TarExtractor.LazyEntries() {
+      private TarExtractor.LazyEntries bound;
+
+      @Override
+      public void add(String name, Path file, long size) throws IOException {
+        if (bound == null) {
+          bound = target.at(lsn.get()); // set before the chunk holding this entry reached the pipe
+        }
+        bound.add(name, file, size);
+      }
+    };
   }
 
   private static boolean refused(GrpcClientResponse<?, ?> response) {

@@ -1,5 +1,6 @@
 package dev.argondb.compute.basebackup;
 
+import dev.argondb.bus.grpc.LazyBasebackup;
 import dev.argondb.pgformat.WalSegments;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -51,11 +52,23 @@ public final class TarExtractor {
     }
   }
 
+  /** Where the files a lazy basebackup sends without their bytes go (pageserver.proto, lazy_min_bytes). */
+  @FunctionalInterface
+  public interface LazyEntries {
+    /** Makes {@code target} (not existing yet) the file {@code name} of {@code size} bytes, read on demand. */
+    void add(String name, Path target, long size) throws IOException;
+  }
+
   /**
    * Unpacks the tar read from {@code in} (up to its end-of-archive blocks; what follows is left unread) into
-   * {@code dataDir}, which is created if missing.
+   * {@code dataDir}, which is created if missing. A lazy entry is refused.
    */
   public static void extract(InputStream in, Path dataDir) throws IOException {
+    extract(in, dataDir, null);
+  }
+
+  /** As {@link #extract(InputStream, Path)}; lazy entries go to {@code lazy} (null: refused). */
+  public static void extract(InputStream in, Path dataDir, LazyEntries lazy) throws IOException {
     Path root = dataDir.toAbsolutePath().normalize();
     Set<Path> directories = new HashSet<>();
     createDirectory(root, directories);
@@ -75,7 +88,16 @@ public final class TarExtractor {
         if (!directories.contains(parent)) {
           createDirectory(parent, directories);
         }
-        writeFile(entries, entry, target, root.relativize(target).toString(), buffer, direct);
+        String name = root.relativize(target).toString();
+        String lazySize = entry.getExtraPaxHeader(LazyBasebackup.SIZE_HEADER);
+        if (lazySize == null) {
+          writeFile(entries, entry, target, name, buffer, direct);
+        } else if (lazy == null || entry.getSize() != 0) {
+          throw new IOException("basebackup entry " + name + " is lazy (" + lazySize + " bytes), but "
+              + (lazy == null ? "no lazy files were asked for" : "it has bytes of its own"));
+        } else {
+          lazy.add(name, target, parseSize(lazySize, name));
+        }
       } else {
         throw new IOException("basebackup entry is neither a file nor a directory: " + entry.getName());
       }
@@ -153,6 +175,18 @@ public final class TarExtractor {
     } catch (FileAlreadyExistsException twice) {
       throw new IOException("basebackup names " + target.getFileName() + " twice (or a file over a directory)", twice);
     }
+  }
+
+  private static long parseSize(String text, String name) throws IOException {
+    try {
+      long size = Long.parseLong(text);
+      if (size >= 0) {
+        return size;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw new IOException("basebackup entry " + name + " has a bad lazy size: " + text);
   }
 
   private static int readFully(InputStream in, byte[] buffer, int length, String name) throws IOException {

@@ -56,6 +56,32 @@ class TarExtractorTest {
         Files.getPosixFilePermissions(dataDir.resolve("base/1/1259"))));
   }
 
+  /** A lazy entry (no bytes, its size in a PAX header) goes to the caller's handler, and only there. */
+  @Test
+  void lazyEntriesGoToTheHandlerAndAreRefusedWithoutOne() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      TarArchiveEntry lazy = new TarArchiveEntry("base/5/16384");
+      lazy.addPaxHeader(dev.argondb.bus.grpc.LazyBasebackup.SIZE_HEADER, "1073741824");
+      lazy.setSize(0);
+      tar.putArchiveEntry(lazy);
+      tar.closeArchiveEntry();
+      tar.finish();
+    }
+    java.util.List<String> added = new java.util.ArrayList<>();
+    Path dataDir = tmp.resolve("pgdata");
+    TarExtractor.extract(new ByteArrayInputStream(out.toByteArray()), dataDir,
+        (name, target, size) -> added.add(name + " " + dataDir.relativize(target) + " " + size));
+    assertEquals(java.util.List.of("base/5/16384 base/5/16384 1073741824"), added);
+    assertTrue(Files.isDirectory(dataDir.resolve("base/5")), "its directory is made");
+    assertTrue(!Files.exists(dataDir.resolve("base/5/16384")), "the handler makes the file");
+
+    IOException refused = assertThrows(IOException.class, () ->
+        TarExtractor.extract(new ByteArrayInputStream(out.toByteArray()), tmp.resolve("other")));
+    assertTrue(refused.getMessage().contains("no lazy files were asked for"), refused.getMessage());
+  }
+
   /** Relation segments of whole pages take the O_DIRECT path (or its page-cache fallback): same bytes either way. */
   @Test
   void largeWholePageFilesArriveIntactAndATwiceNamedOneIsRefused() throws Exception {

@@ -40,19 +40,20 @@ public final class BasebackupPlanner {
     Timeline timeline = timelines.get(tenantId, timelineId);
     long at = lsn == 0 ? timeline.lastRecordLsn() : lsn;
     timeline.checkStartable(at);
-    return plan(timeline, at, imageFor(timeline, at));
+    return plan(timeline, at, imageFor(timeline, at), 0);
   }
 
   /**
    * The basebackup of {@code timeline} at {@code at} (checked startable) from {@code chain}, the image chain it
-   * sees there (opened, and kept on local disk, by the caller until the tar is sent).
+   * sees there (opened, and kept on local disk, by the caller until the tar is sent). Relation data files of at
+   * least {@code lazyMinBytes} (unsigned; 0 = none) are sent {@link LazyFiles lazily}.
    */
-  public BasebackupPlan plan(Timeline timeline, long at, ImageChain chain) throws IOException {
+  public BasebackupPlan plan(Timeline timeline, long at, ImageChain chain, long lazyMinBytes) throws IOException {
     String tenantId = timeline.tenantId();
     String timelineId = timeline.timelineId();
     Image image = chain.newest();
     List<TarEntrySource> entries = new ArrayList<>();
-    addImageFiles(chain, entries);
+    addImageFiles(chain, lazyMinBytes, entries);
     entries.add(TarEntries.bytes(CONTROL_FILE, controlFileInProduction(chain)));
     entries.add(TarEntries.directory(WAL_DIR + "/archive_status"));
     addWal(timeline, image, at, entries);
@@ -105,18 +106,21 @@ public final class BasebackupPlanner {
 
   /**
    * The image's directories and files but pg_wal's content and the postmaster's (pg_control is sent
-   * rewritten): each file is read through the chain while the tar is produced, so nothing is copied first.
+   * rewritten): each file is read through the chain while the tar is produced, so nothing is copied first; a lazy
+   * one is not read at all.
    */
-  private static void addImageFiles(ImageChain chain, List<TarEntrySource> entries) {
+  private static void addImageFiles(ImageChain chain, long lazyMinBytes, List<TarEntrySource> entries) {
     for (String dir : chain.directories()) {
       if (!dir.equals(WAL_DIR + "/archive_status")) { // added with the WAL
         entries.add(TarEntries.directory(dir));
       }
     }
     for (ImageManifest.Entry file : chain.files()) {
-      if (!SKIPPED.contains(file.path())) {
-        entries.add(imageFile(chain, file));
+      if (SKIPPED.contains(file.path())) {
+        continue;
       }
+      entries.add(LazyFiles.isLazy(file.path(), file.size(), lazyMinBytes) ? LazyFiles.entry(file.path(), file.size())
+          : imageFile(chain, file));
     }
   }
 

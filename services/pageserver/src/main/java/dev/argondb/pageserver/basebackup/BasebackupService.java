@@ -1,9 +1,9 @@
 package dev.argondb.pageserver.basebackup;
 
-import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.grpc.BasebackupRequest;
 import dev.argondb.bus.grpc.PageserverGrpcService;
 import dev.argondb.bus.grpc.TarChunk;
+import dev.argondb.pageserver.GrpcRefusals;
 import dev.argondb.pageserver.PageserverException;
 import dev.argondb.pageserver.PageserverMetrics;
 import dev.argondb.pageserver.timeline.LsnWaiters;
@@ -15,7 +15,6 @@ import dev.argondb.pageserver.image.PinnedChain;
 import io.vertx.core.Future;
 import java.util.function.BiFunction;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerResponse;
 import org.slf4j.Logger;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * gRPC {@code Pageserver.GetBasebackup}: waits (without a thread) for ingest to reach an LSN it has not
- * ingested yet, up to {@code waitMillis}; then plans on a worker (checks the LSN) and streams the tar.
+ * ingested yet, up to {@code waitMillis}; then plans on a worker (checks the LSN) and streams the tar, large relation
+ * files left out ({@link LazyFiles}) if the request asks.
  */
 public final class BasebackupService {
   private static final Logger LOG = LoggerFactory.getLogger(BasebackupService.class);
@@ -75,7 +75,7 @@ public final class BasebackupService {
         }, false))
         // The chain's images stay on local disk (pinned) until the whole tar is sent.
         .compose(at -> chains.apply(timeline, at).compose(pinned -> vertx.executeBlocking(
-            () -> planner.plan(timeline, at, pinned.chain()), false)
+            () -> planner.plan(timeline, at, pinned.chain(), request.getLazyMinBytes()), false)
             .onFailure(failure -> pinned.close())
             .map(plan -> new Pinned(plan, pinned))))
         .onFailure(failure -> refuse(response, failure))
@@ -124,21 +124,6 @@ public final class BasebackupService {
   }
 
   private static void refuse(GrpcServerResponse<?, ?> response, Throwable failure) {
-    GrpcStatus status = GrpcStatus.INTERNAL;
-    if (failure instanceof PageserverException e) {
-      status = switch (e.code()) {
-        case BusErrors.NOT_FOUND -> GrpcStatus.NOT_FOUND;
-        case BusErrors.BAD_REQUEST -> GrpcStatus.INVALID_ARGUMENT;
-        case PageserverException.OUT_OF_RANGE -> GrpcStatus.OUT_OF_RANGE;
-        default -> GrpcStatus.INTERNAL;
-      };
-    } else {
-      LOG.warn("Basebackup failed", failure);
-    }
-    try {
-      response.status(status).statusMessage(String.valueOf(failure.getMessage())).end();
-    } catch (IllegalStateException alreadyEnded) {
-      // the stream is gone; nothing to tell
-    }
+    GrpcRefusals.refuse(response, failure, "Basebackup");
   }
 }

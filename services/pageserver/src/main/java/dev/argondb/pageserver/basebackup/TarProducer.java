@@ -51,6 +51,7 @@ final class TarProducer {
         header.setMode((entry.isDirectory() ? TarArchiveEntry.DEFAULT_DIR_MODE & ~0777 | DIRECTORY_MODE
             : TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | FILE_MODE));
         header.setSize(entry.size());
+        entry.paxHeaders().forEach(header::addPaxHeader);
         tar.putArchiveEntry(header);
         entryOpen = true;
         offset = 0;

@@ -165,10 +165,23 @@ public final class Timeline {
   }
 
   /**
-   * Checks that a compute or a branch may start at {@code lsn}: not below the start, not beyond the
-   * ingested end, a record boundary. Blocking.
+   * Checks that a compute or a branch may start at {@code lsn}: {@link #checkReadable readable}, and a record
+   * boundary. Blocking.
    */
   public void checkStartable(long lsn) throws IOException {
+    checkReadable(lsn);
+    // A retained point was a record boundary when it was taken; after a rebuild the WAL index may start above it.
+    if (!gcState.retained().contains(lsn) && !isRecordBoundary(lsn)) {
+      throw dev.argondb.pageserver.PageserverException.badRequest("LSN " + Lsn.format(lsn)
+          + " is not a WAL record boundary of timeline " + tenantId() + "/" + timelineId());
+    }
+  }
+
+  /**
+   * Checks that the timeline holds its data at {@code lsn}: not below the start, not beyond the ingested end
+   * (out of range), not garbage-collected (a bad request). In memory: for the event loop too.
+   */
+  public void checkReadable(long lsn) {
     String name = tenantId() + "/" + timelineId();
     if (Lsn.compare(lsn, startLsn()) < 0) {
       throw dev.argondb.pageserver.PageserverException.outOfRange("LSN " + Lsn.format(lsn) + " is below the start "
@@ -184,11 +197,6 @@ public final class Timeline {
       throw dev.argondb.pageserver.PageserverException.badRequest("LSN " + Lsn.format(lsn)
           + " is below the GC cutoff " + Lsn.format(gc.cutoffLsn()) + " of timeline " + name
           + ": its history there was garbage-collected (the tenant's PITR window is shorter)");
-    }
-    // A retained point was a record boundary when it was taken; after a rebuild the WAL index may start above it.
-    if (!gc.retained().contains(lsn) && !isRecordBoundary(lsn)) {
-      throw dev.argondb.pageserver.PageserverException.badRequest("LSN " + Lsn.format(lsn)
-          + " is not a WAL record boundary of timeline " + name);
     }
   }
 
