@@ -150,7 +150,7 @@ class BranchWalkthroughTest {
         "CREATE TABLE big(id int PRIMARY KEY, pad text)",
         "INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 200000) g",
         "CHECKPOINT"); // an image rolls forward only to a checkpoint
-    awaitImages(timeline("lazy").getString("id"), 1); // a branch has no image of its own before
+    awaitImageCaughtUp(timeline("lazy").getString("id"), 4 << 20); // a branch has no image of its own before
     String before = checksum("lazy", "big");
     cli("endpoint", "stop", "lazy");
     String id = api.get("/v1/endpoints/lazy").getString("id");
@@ -158,13 +158,15 @@ class BranchWalkthroughTest {
     PgFiles.deleteRecursively(endpointDir);
 
     assertEquals(before, checksum("lazy", "big"), "a cold start with lazy files reads every row");
-    List<Path> links = symbolicLinks(endpointDir.resolve("pgdata"));
-    assertTrue(links.size() >= 2, "the table and its index are lazy: " + links);
+    Path table = endpointDir.resolve("pgdata").resolve(column("lazy", "SELECT pg_relation_filepath('big')").get(0));
+    assertTrue(java.nio.file.Files.isSymbolicLink(table), "the table's file is lazy: "
+        + symbolicLinks(endpointDir.resolve("pgdata")));
     sql("lazy", "SELECT bt_index_check('big_pkey', true)",
         "UPDATE big SET pad = 'changed' WHERE id % 1000 = 0",
         "DELETE FROM big WHERE id > 150000", "VACUUM big"); // VACUUM truncates the table's tail
     String after = checksum("lazy", "big");
     assertEquals(List.of("150000"), column("lazy", "SELECT count(*) FROM big"));
+    awaitLazyFilesLocal(id); // the background fetch completes them; a stop before would keep them served
 
     cli("endpoint", "stop", "lazy");
     assertEquals(List.of(), symbolicLinks(endpointDir.resolve("pgdata")), "a suspend makes lazy files whole");
@@ -177,28 +179,59 @@ class BranchWalkthroughTest {
     cli("endpoint", "stop", "lazy");
   }
 
-  /** Waits until the pageserver holds {@code count} images of the timeline (at most a minute). */
-  private static void awaitImages(String timelineId, int count) throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String series = "argon_pageserver_images{";
+  /** Waits until the agent reports every byte of the endpoint's lazy files local (at most a minute). */
+  private static void awaitLazyFilesLocal(String endpointId) throws Exception {
+    ApiClient agent = new ApiClient("http://127.0.0.1:" + settings.computeHttpPort());
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    JsonObject status = null;
+    while (System.nanoTime() < deadline) {
+      for (Object entry : agent.get("/v1/computes").getJsonArray("computes")) {
+        JsonObject compute = (JsonObject) entry;
+        if (compute.getString("endpoint_id").equals(endpointId)) {
+          status = compute;
+        }
+      }
+      assertTrue(status != null && status.getLong("lazy_bytes") != null, "the agent serves lazy files: " + status);
+      if (status.getLong("lazy_local_bytes").equals(status.getLong("lazy_bytes"))) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("lazy files still not local after a minute: " + status);
+  }
+
+  /**
+   * Waits until the timeline has an image of its own with less than {@code maxPastBytes} of WAL after its redo
+   * point (so the image holds what was written and checkpointed before); at most a minute.
+   */
+  private static void awaitImageCaughtUp(String timelineId, long maxPastBytes) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade attempt
     String label = "timeline=\"" + timelineId + "\"";
     long deadline = System.nanoTime() + 60_000_000_000L;
     double images = 0;
+    double past = Double.MAX_VALUE;
     while (System.nanoTime() < deadline) {
       String metrics = http.send(java.net.http.HttpRequest.newBuilder(
               java.net.URI.create(settings.controlPlaneUrl() + "/metrics")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).body();
       for (String line : metrics.split("\n")) {
-        if (line.startsWith(series) && line.contains(label)) {
-          images = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        if (line.contains(label)) {
+          double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          if (line.startsWith("argon_pageserver_images{")) {
+            images = value;
+          } else if (line.startsWith("argon_pageserver_wal_past_image_bytes{")) {
+            past = value;
+          }
         }
       }
-      if (images >= count) {
+      if (images >= 1 && past < maxPastBytes) {
         return;
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("timeline " + timelineId + " has " + images + " image(s) after a minute, not " + count);
+    throw new AssertionError("timeline " + timelineId + " has " + images + " image(s), " + past
+        + " bytes of WAL past the newest, after a minute");
   }
 
   private static List<Path> symbolicLinks(Path dir) throws java.io.IOException {

@@ -139,6 +139,14 @@ public final class ComputeAgentVerticle extends VerticleBase {
         }, false));
   }
 
+  /**
+   * {local bytes, original bytes} of the endpoint's lazy files (read from the pageserver on demand and in the
+   * background until all are local), or null when it has none; for the HTTP status route.
+   */
+  public long[] lazyProgress(String endpointId) {
+    return lazies == null ? null : lazies.progress(endpointId);
+  }
+
   /** A snapshot of every compute this agent knows, for the HTTP status route. */
   public Collection<RunningCompute> computes() {
     return new ArrayList<>(computes.values());
@@ -343,24 +351,27 @@ public final class ComputeAgentVerticle extends VerticleBase {
   }
 
   /**
-   * After a compute stopped: a directory with lazy files is kept only once they are whole local files (fetching
-   * what is missing: as much as the basebackup would have been, at most); if that fails, or the agent is
-   * stopping, the files are dropped and the next start fetches a fresh basebackup. Blocking.
+   * After a compute stopped, its lazy files: once all are local they become ordinary files (renames), and the
+   * directory is an ordinary kept one. Until then they stay served, and fetched in the background, by this agent,
+   * which may reuse the directory as long as it runs (a stop does not wait for a gigabyte to arrive). When the
+   * agent is stopping, or the compute was read-only (its directory is never reused), they are dropped and the next
+   * start fetches a fresh basebackup. Blocking.
    */
   private void keepOrDropLazyFiles(RunningCompute compute) throws IOException {
-    if (!lazies.hasFiles(compute.endpointId)) {
+    if (!lazies.serves(compute.endpointId)) {
       return;
     }
-    if (!stopping) {
-      try {
-        lazies.materialize(compute.endpointId);
-        return;
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Endpoint {}: its lazy files could not be made whole ({}); the next start fetches a basebackup",
-            compute.endpointName, e.getMessage());
-      }
+    if (stopping || compute.readOnly) {
+      lazies.discard(compute.endpointId); // the directory keeps its lazy-files directory: never reused
+      return;
     }
-    lazies.discard(compute.endpointId); // the directory keeps its lazy-files directory: never reused
+    try {
+      lazies.materializeIfComplete(compute.endpointId);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Endpoint {}: its lazy files could not be made whole ({}); the next start fetches a basebackup",
+          compute.endpointName, e.getMessage());
+      lazies.discard(compute.endpointId);
+    }
   }
 
   private Future<Void> killQuietly(RunningCompute compute) {

@@ -31,8 +31,10 @@ public final class ComputeHttpVerticle extends VerticleBase {
     router.get("/v1/computes").handler(rc -> {
       JsonArray list = new JsonArray();
       for (RunningCompute compute : agent.computes()) {
+        long[] lazy = agent.lazyProgress(compute.endpointId());
         list.add(new JsonObject().put("endpoint_id", compute.endpointId()).put("endpoint", compute.endpointName())
-            .put("state", compute.state().label()).put("port", compute.port() == 0 ? null : compute.port()));
+            .put("state", compute.state().label()).put("port", compute.port() == 0 ? null : compute.port())
+            .put("lazy_local_bytes", lazy == null ? null : lazy[0]).put("lazy_bytes", lazy == null ? null : lazy[1]));
       }
       rc.response().putHeader("content-type", "application/json").end(new JsonObject().put("computes", list).encode());
     });

@@ -60,7 +60,8 @@ final class DataDirectoryPreparer {
         return new Prepared(initialize, 0);
       }, false);
     }
-    return vertx.executeBlocking(() -> !source.readOnly() && isUpToDate(directory, wal, source.lsn()), false)
+    return vertx.executeBlocking(() -> !source.readOnly() && isUpToDate(directory, wal, source.lsn(),
+            lazies.serves(request.endpointId())), false)
         .compose(upToDate -> upToDate ? Future.succeededFuture(new Prepared(false, 0))
             : fetch(request, source, directory))
         .compose(prepared -> vertx.executeBlocking(() -> {
@@ -98,15 +99,17 @@ final class DataDirectoryPreparer {
 
   /**
    * The kept directory suspended cleanly exactly at the timeline's end, under a term whose WAL the chosen
-   * history keeps: it can start as is, without a basebackup or crash recovery. Blocking.
+   * history keeps, with no lazy files or lazy files this agent still serves: it can start as is, without a
+   * basebackup or crash recovery. Blocking.
    */
-  private static boolean isUpToDate(ComputeDirectory directory, WalSource wal, long endLsn) throws IOException {
+  private static boolean isUpToDate(ComputeDirectory directory, WalSource wal, long endLsn, boolean lazyFilesServed)
+      throws IOException {
     if (wal == null || !directory.isInitialized()
         || Files.exists(directory.dataDir().resolve("standby.signal"))) {
       return false;
     }
-    if (Files.exists(directory.lazyDir())) {
-      LOG.info("Not reusing the kept data directory: its lazy files were never made whole");
+    if (Files.exists(directory.lazyDir()) && !lazyFilesServed) {
+      LOG.info("Not reusing the kept data directory: its lazy files were never made whole and nothing serves them");
       return false;
     }
     if (!directory.isFromThisBoot()) {

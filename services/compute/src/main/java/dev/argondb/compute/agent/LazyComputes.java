@@ -106,14 +106,33 @@ final class LazyComputes implements AutoCloseable {
   }
 
   /**
-   * After the endpoint's Postgres stopped: makes its lazy files whole ordinary files, so the directory can be
-   * kept. Blocking; on failure the caller must not reuse the directory.
+   * After the endpoint's Postgres stopped: if every block of its lazy files is local, makes them whole ordinary
+   * files in the data directory (renames) and forgets them; otherwise leaves them served (and the background fetch
+   * going), for this agent to reuse the directory. Blocking.
    */
-  void materialize(String endpointId) throws IOException {
-    LazyFiles files = byEndpoint.remove(endpointId);
-    if (files != null) {
-      files.materialize();
+  void materializeIfComplete(String endpointId) throws IOException {
+    LazyFiles files = byEndpoint.get(endpointId);
+    if (files == null) {
+      return;
     }
+    if (!files.isComplete()) {
+      LOG.info("Endpoint {}: its lazy files stay served while the rest is fetched ({} MB of {} MB local)",
+          endpointId, files.localBytes() >> 20, files.bytes() >> 20);
+      return;
+    }
+    byEndpoint.remove(endpointId, files);
+    files.materialize();
+  }
+
+  /** {local bytes, original bytes} of the endpoint's lazy files, or null if it has none. */
+  long[] progress(String endpointId) {
+    LazyFiles files = byEndpoint.get(endpointId);
+    return files == null ? null : new long[] {files.localBytes(), files.sourceBytes()};
+  }
+
+  /** Whether the endpoint's data directory has lazy files this agent serves (so the directory may be reused). */
+  boolean serves(String endpointId) {
+    return byEndpoint.containsKey(endpointId);
   }
 
   /** What the lazy files fetched so far; null without a mount. */
@@ -121,9 +140,6 @@ final class LazyComputes implements AutoCloseable {
     return mount == null ? null : mount.stats();
   }
 
-  boolean hasFiles(String endpointId) {
-    return byEndpoint.containsKey(endpointId);
-  }
 
   /** Blocking. */
   @Override

@@ -38,7 +38,9 @@ public final class LazyFile implements Closeable {
   private final LazyStats stats;
   private long size;
   /** Blocks below this come from the source until written; a truncation lowers it for good. */
-  private long sourceBlocks;
+  private volatile long sourceBlocks; // written under the lock only
+  /** Original blocks (below sourceBlocks) that are local: read without the lock, for progress reports. */
+  private volatile long localBlocks;
   private boolean closed;
 
   /**
@@ -114,7 +116,9 @@ public final class LazyFile implements Closeable {
       for (long at = offset; bytes.hasRemaining(); ) {
         at += backing.write(bytes, at);
       }
-      present.set((int) first, (int) last + 1);
+      for (long block = first; block <= last; block++) {
+        markPresent(block);
+      }
       size = Math.max(size, end);
     } finally {
       lock.unlock();
@@ -133,6 +137,7 @@ public final class LazyFile implements Closeable {
         backing.truncate(newSize);
         present.clear((int) blocksCovering(newSize), Integer.MAX_VALUE);
         sourceBlocks = Math.min(sourceBlocks, newSize / BLOCK);
+        localBlocks = countLocal();
       } else if (newSize > size) {
         setBackingLength(newSize);
       }
@@ -175,6 +180,16 @@ public final class LazyFile implements Closeable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Bytes of the original's blocks that are local (about: a last partial block counts whole). Lock-free. */
+  public long localBytes() {
+    return localBlocks * BLOCK;
+  }
+
+  /** Bytes of the original (the pageserver's file, less what a truncation cut off). Lock-free. */
+  public long sourceBytes() {
+    return sourceBlocks * BLOCK;
   }
 
   /** Every original block is local: the backing file holds the whole file. */
@@ -250,8 +265,25 @@ public final class LazyFile implements Closeable {
           at += backing.write(page, at);
         }
       } // else the source file ended before this block: the backing file's zeros are its bytes
-      present.set((int) block);
+      markPresent(block);
     }
+  }
+
+  private void markPresent(long block) {
+    if (!present.get((int) block)) {
+      present.set((int) block);
+      if (block < sourceBlocks) {
+        localBlocks++; // under the lock: one writer
+      }
+    }
+  }
+
+  private long countLocal() {
+    long count = 0;
+    for (int i = present.nextSetBit(0); i >= 0 && i < sourceBlocks; i = present.nextSetBit(i + 1)) {
+      count++;
+    }
+    return count;
   }
 
   private void readBacking(ByteBuffer target, long offset) throws IOException {

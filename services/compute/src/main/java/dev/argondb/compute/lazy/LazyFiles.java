@@ -53,6 +53,21 @@ public final class LazyFiles {
     return files.stream().mapToLong(linked -> linked.file().size()).sum();
   }
 
+  /** Bytes of the originals (what the pageserver holds of these files), over all files. */
+  public long sourceBytes() {
+    return snapshot().stream().mapToLong(LazyFile::sourceBytes).sum();
+  }
+
+  /** Whether every original block of every file is local. */
+  public boolean isComplete() {
+    return snapshot().stream().allMatch(LazyFile::isComplete);
+  }
+
+  /** Bytes of original blocks that are local (fetched or written), over all files. */
+  public long localBytes() {
+    return snapshot().stream().mapToLong(LazyFile::localBytes).sum();
+  }
+
   /** Fetches every block not local yet, a run at a time; stops early once {@link #discard}ed. */
   public void prefetchAll() throws IOException {
     for (LazyFile file : snapshot()) {
