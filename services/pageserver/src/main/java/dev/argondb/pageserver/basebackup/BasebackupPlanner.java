@@ -46,7 +46,7 @@ public final class BasebackupPlanner {
   /**
    * The basebackup of {@code timeline} at {@code at} (checked startable) from {@code chain}, the image chain it
    * sees there (opened, and kept on local disk, by the caller until the tar is sent). Relation data files of at
-   * least {@code lazyMinBytes} (unsigned; 0 = none) are sent {@link LazyFiles lazily}.
+   * least {@code lazyMinBytes} (unsigned; 0 = none) are sent {@link LazyRelationFiles lazily}.
    */
   public BasebackupPlan plan(Timeline timeline, long at, ImageChain chain, long lazyMinBytes) throws IOException {
     String tenantId = timeline.tenantId();
@@ -119,7 +119,7 @@ public final class BasebackupPlanner {
       if (SKIPPED.contains(file.path())) {
         continue;
       }
-      entries.add(LazyFiles.isLazy(file.path(), file.size(), lazyMinBytes) ? LazyFiles.entry(file.path(), file.size())
+      entries.add(LazyRelationFiles.isLazy(file.path(), file.size(), lazyMinBytes) ? LazyRelationFiles.entry(file.path(), file.size())
           : imageFile(chain, file));
     }
   }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * gRPC {@code Pageserver.GetBasebackup}: waits (without a thread) for ingest to reach an LSN it has not
  * ingested yet, up to {@code waitMillis}; then plans on a worker (checks the LSN) and streams the tar, large relation
- * files left out ({@link LazyFiles}) if the request asks.
+ * files left out ({@link LazyRelationFiles}) if the request asks.
  */
 public final class BasebackupService {
   private static final Logger LOG = LoggerFactory.getLogger(BasebackupService.class);

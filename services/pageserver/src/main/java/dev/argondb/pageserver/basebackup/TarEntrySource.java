@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
- * One entry of a basebackup tar: its path, size, PAX headers of our own (none but for a {@link LazyFiles lazy}
+ * One entry of a basebackup tar: its path, size, PAX headers of our own (none but for a {@link LazyRelationFiles lazy}
  * file) and bytes, read piecewise by {@code bytes} so no file is held in memory. {@link TarEntries} makes the kinds
  * there are.
  */

@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
  * relation's main fork (ResetUnloggedRelations). Nor any other file: pg_control, pg_filenode.map, PG_VERSION and the
  * like are small and read whole at start.
  */
-final class LazyFiles {
+final class LazyRelationFiles {
   /** {@code <relfilenode>[_fsm|_vm][.<segment>]} in {@code base/<db>/} or {@code global/}. */
   private static final Pattern RELATION_DATA = Pattern.compile("(base/[0-9]+|global)/[0-9]+(_(fsm|vm))?(\\.[0-9]+)?");
 
-  private LazyFiles() {}
+  private LazyRelationFiles() {}
 
   /**
    * True if a basebackup with {@code lazyMinBytes} (unsigned, as proto's uint64; 0 = nothing lazy) sends the file
