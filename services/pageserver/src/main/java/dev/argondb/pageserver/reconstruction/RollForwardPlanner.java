@@ -23,17 +23,8 @@ import java.util.Optional;
  * (860 MB of WAL after {@code pgbench -i -s 70}, twice the data) until an image past a later checkpoint
  * replaces it. Counted from its LSN, that image looked current and was never replaced while the timeline
  * stayed quiet.
- *
- * <p>A timeline that ends in a checkpoint record (its compute suspended: the shutdown checkpoint is the last
- * record) rolls forward from a smaller backlog, {@link #QUIET_FRACTION} of the threshold: nothing follows that
- * checkpoint, so one run leaves every later cold start of it with no WAL to replay, where a busy timeline would
- * need a run every few megabytes. Without it a small database that wrote 10 MB replayed those 10 MB at every
- * cold start until 64 MB more came.
  */
 final class RollForwardPlanner {
-  /** A timeline that ends in a checkpoint rolls forward once this fraction of the threshold has accumulated. */
-  static final int QUIET_FRACTION = 8;
-
   private final long thresholdBytes;
   private final ChainSource chains;
 
@@ -49,11 +40,11 @@ final class RollForwardPlanner {
     }
     // Decided from the images' descriptions: a chain in remote storage is only downloaded for a run.
     Image newest = ImageChain.locate(timeline, end).get(0).image();
-    if (!due(newest, end, thresholdBytes / QUIET_FRACTION)) {
+    if (!due(newest, end, thresholdBytes)) {
       return Optional.empty();
     }
     Optional<CheckpointEntry> checkpoint = lastCheckpoint(timeline.index().checkpoints().all(), newest, end);
-    if (!worthRunning(newest, end, checkpoint.orElse(null), thresholdBytes)) {
+    if (checkpoint.isEmpty()) {
       return Optional.empty();
     }
     long target = timeline.index().boundaries().lastBefore(end, timeline.startLsn());
@@ -64,18 +55,6 @@ final class RollForwardPlanner {
     }
     return Optional.of(new RollForwardPlan(timeline, base, checkpoint.get(), target < 0 ? timeline.startLsn() : target,
         end));
-  }
-
-  /**
-   * Whether a run to {@code checkpoint} (the last one past the image's, null if none) is worth it: the backlog
-   * reached the threshold, or its {@link #QUIET_FRACTION} and the timeline ends in that checkpoint.
-   */
-  static boolean worthRunning(Image newest, long end, CheckpointEntry checkpoint, long thresholdBytes) {
-    if (checkpoint == null) {
-      return false;
-    }
-    return due(newest, end, thresholdBytes)
-        || due(newest, end, thresholdBytes / QUIET_FRACTION) && Lsn.compare(checkpoint.endLsn(), end) == 0;
   }
 
   /** Whether a start from {@code image} at {@code end} would replay at least {@code thresholdBytes} of WAL. */

@@ -48,22 +48,4 @@ class RollForwardPlannerTest {
     assertEquals(Optional.empty(), RollForwardPlanner.lastCheckpoint(List.of(
         new CheckpointEntry(10 * MB, 10 * MB + 120, 10 * MB, false)), image, 901 * MB));
   }
-
-  /** A suspended compute's timeline ends in its shutdown checkpoint: a small backlog is rolled forward then. */
-  @Test
-  void aTimelineEndingInACheckpointRollsForwardFromAnEighthOfTheThreshold() {
-    Image image = image(100 * MB, 100 * MB - 200, 100 * MB - 200);
-    long end = image.redoLsn() + 10 * MB; // a 10 MB table written since
-    CheckpointEntry shutdown = new CheckpointEntry(end - 120, end, end - 120, true);
-    assertTrue(RollForwardPlanner.worthRunning(image, end, shutdown, THRESHOLD), "the timeline ends in it");
-
-    CheckpointEntry earlier = new CheckpointEntry(end - 2 * MB, end - 2 * MB + 120, end - 2 * MB, false);
-    assertFalse(RollForwardPlanner.worthRunning(image, end, earlier, THRESHOLD), "WAL goes on after the checkpoint");
-    assertFalse(RollForwardPlanner.worthRunning(image, end, null, THRESHOLD), "no checkpoint to roll forward to");
-    long small = image.redoLsn() + 4 * MB;
-    assertFalse(RollForwardPlanner.worthRunning(image, small, new CheckpointEntry(small - 120, small, small - 120,
-        true), THRESHOLD), "under an eighth of the threshold");
-    assertTrue(RollForwardPlanner.worthRunning(image, image.redoLsn() + THRESHOLD, earlier, THRESHOLD),
-        "the full threshold needs no quiet end");
-  }
 }
