@@ -240,6 +240,29 @@ class BranchWalkthroughTest {
     }
   }
 
+  /** A branch deleted and made again under the same name is the ancestor of the next branch of that name. */
+  @Test
+  void aBranchOfANameMadeAgainStartsFromTheNewTimeline() throws Exception {
+    cli("timeline", "branch", "--branch-name", "again");
+    cli("timeline", "branch", "--branch-name", "again_child", "--ancestor-branch-name", "again");
+    String firstId = timeline("again").getString("id");
+    cli("timeline", "delete", "--branch-name", "again_child");
+    cli("timeline", "delete", "--branch-name", "again");
+    cli("timeline", "branch", "--branch-name", "again");
+    cli("endpoint", "create", "again", "--branch-name", "again");
+    sql("again", "CREATE TABLE made_again(n int)", "INSERT INTO made_again VALUES (42)");
+    cli("endpoint", "stop", "again");
+
+    cli("timeline", "branch", "--branch-name", "again_child", "--ancestor-branch-name", "again");
+    JsonObject child = timeline("again_child");
+    assertNotEquals(firstId, child.getString("ancestor_timeline_id"));
+    assertEquals(timeline("again").getString("id"), child.getString("ancestor_timeline_id"));
+    cli("endpoint", "create", "again_child", "--branch-name", "again_child");
+    assertEquals(List.of("42"), column("again_child", "SELECT n FROM made_again"),
+        "the branch holds the new timeline's committed row");
+    cli("endpoint", "stop", "again_child");
+  }
+
   @Test
   void badLsnsAndTimesAreRefusedAndNothingIsCreated() {
     assertCliFails("timeline", "branch", "--branch-name", "bad1", "--ancestor-start-lsn", "0/1");
