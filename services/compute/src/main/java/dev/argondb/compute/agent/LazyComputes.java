@@ -100,7 +100,11 @@ final class LazyComputes implements AutoCloseable {
       try {
         files.prefetchAll();
       } catch (IOException | RuntimeException e) {
-        LOG.warn("Endpoint {}: background fetch of lazy files stopped: {}", endpointId, e.getMessage());
+        if (files.isClosed()) {
+          LOG.debug("Endpoint {}: background fetch ended with its lazy files: {}", endpointId, e.getMessage());
+        } else {
+          LOG.warn("Endpoint {}: background fetch of lazy files stopped: {}", endpointId, e.getMessage());
+        }
       }
     });
   }

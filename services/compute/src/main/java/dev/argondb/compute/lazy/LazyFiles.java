@@ -58,6 +58,11 @@ public final class LazyFiles {
     return snapshot().stream().mapToLong(LazyFile::sourceBytes).sum();
   }
 
+  /** Whether the files were made whole or dropped: nothing fetches for them any more. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** Whether every original block of every file is local. */
   public boolean isComplete() {
     return snapshot().stream().allMatch(LazyFile::isComplete);
