@@ -86,7 +86,10 @@ final class LazyComputes implements AutoCloseable {
     }
   }
 
-  /** Fetches the rest of the endpoint's lazy files in the background, if it has any. */
+  /**
+   * Fetches the rest of the endpoint's lazy files in the background, if it has any. Called on the event loop:
+   * reads only lock-free counters.
+   */
   void prefetch(String endpointId) {
     LazyFiles files = byEndpoint.get(endpointId);
     if (files == null) {
@@ -95,7 +98,7 @@ final class LazyComputes implements AutoCloseable {
     var stats = mount.stats();
     LOG.info("Endpoint {}: {} lazy file(s), {} MB, are read on demand (so far {} fetches on demand, {} MB,"
             + " {} ms waited; all computes); fetching the rest in the background", endpointId, files.count(),
-        files.bytes() >> 20, stats.misses(), stats.bytesFetched() >> 20, stats.fetchNanos() / 1_000_000);
+        files.sourceBytes() >> 20, stats.misses(), stats.bytesFetched() >> 20, stats.fetchNanos() / 1_000_000);
     prefetcher.execute(() -> {
       try {
         files.prefetchAll();
@@ -121,7 +124,7 @@ final class LazyComputes implements AutoCloseable {
     }
     if (!files.isComplete()) {
       LOG.info("Endpoint {}: its lazy files stay served while the rest is fetched ({} MB of {} MB local)",
-          endpointId, files.localBytes() >> 20, files.bytes() >> 20);
+          endpointId, files.localBytes() >> 20, files.sourceBytes() >> 20);
       return;
     }
     byEndpoint.remove(endpointId, files);

@@ -49,10 +49,6 @@ public final class LazyFiles {
     return files.size();
   }
 
-  public synchronized long bytes() {
-    return files.stream().mapToLong(linked -> linked.file().size()).sum();
-  }
-
   /** Bytes of the originals (what the pageserver holds of these files), over all files. */
   public long sourceBytes() {
     return snapshot().stream().mapToLong(LazyFile::sourceBytes).sum();
