@@ -70,8 +70,10 @@ public final class ComputeAgentVerticle extends VerticleBase {
   private PgBinaries binaries;
   private DataDirectoryPreparer preparer;
   private LazyComputes lazies;
-  /** The agent is stopping: suspends discard lazy files instead of fetching the rest to keep the directory. */
-  private boolean stopping;
+  /** The agent is stopping: suspends discard lazy files instead of keeping them (read on a worker). */
+  private volatile boolean stopping;
+  /** One HTTP/2 client for the pageserver's basebackups and the pages of lazy files. */
+  private io.vertx.grpc.client.GrpcClient pageserverGrpc;
 
   public ComputeAgentVerticle(ComputeConfig config, ComputeMetrics metrics) {
     this.config = config;
@@ -83,14 +85,15 @@ public final class ComputeAgentVerticle extends VerticleBase {
     return vertx.executeBlocking(this::resolveBinaries).compose(resolved -> {
       binaries = resolved;
       io.vertx.core.Context loop = context;
-      return vertx.executeBlocking(() -> LazyComputes.open(config.lazyMinBytes(), BulkGrpc.client(vertx), loop));
+      pageserverGrpc = BulkGrpc.client(vertx);
+      return vertx.executeBlocking(() -> LazyComputes.open(config.lazyMinBytes(), pageserverGrpc, loop));
     }).compose(opened -> {
       lazies = opened;
       if (lazies.stats() != null) {
         metrics.lazyFiles(lazies.stats());
       }
       preparer = new DataDirectoryPreparer(vertx, binaries,
-          new dev.argondb.compute.basebackup.BasebackupClient(vertx, BulkGrpc.client(vertx)), lazies);
+          new dev.argondb.compute.basebackup.BasebackupClient(vertx, pageserverGrpc), lazies);
       return vertx.executeBlocking(this::stopOrphanedComputes);
     }).compose(orphans -> {
       // The control plane may still list them as running at their old address: tell it they are gone.
