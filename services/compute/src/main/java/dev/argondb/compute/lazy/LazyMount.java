@@ -5,7 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -71,13 +70,9 @@ public final class LazyMount implements Closeable {
    * "Transport endpoint is not connected". Live ones (other agents on this host) are left alone.
    */
   private static void unmountAbandoned() {
-    List<Path> abandoned = new ArrayList<>();
-    try (var lines = Files.lines(Path.of("/proc/self/mounts"))) {
-      lines.map(line -> line.split(" "))
-          .filter(fields -> fields.length > 2 && fields[0].equals(FS_NAME))
-          .map(fields -> Path.of(fields[1].replace("\\040", " ")))
-          .filter(LazyMount::isDisconnected)
-          .forEach(abandoned::add);
+    List<Path> abandoned;
+    try {
+      abandoned = lazyMountPoints().stream().filter(LazyMount::isDisconnected).toList();
     } catch (IOException unreadable) {
       return;
     }
@@ -171,9 +166,16 @@ public final class LazyMount implements Closeable {
   }
 
   private boolean isMounted() throws IOException {
-    String point = " " + mountPoint.toAbsolutePath() + " ";
+    return lazyMountPoints().contains(mountPoint.toAbsolutePath());
+  }
+
+  /** Where lazy file systems (this agent's and any other's on the host) are mounted, from /proc/self/mounts. */
+  private static List<Path> lazyMountPoints() throws IOException {
     try (var lines = Files.lines(Path.of("/proc/self/mounts"))) {
-      return lines.anyMatch(line -> line.contains(point));
+      return lines.map(line -> line.split(" "))
+          .filter(fields -> fields.length > 2 && fields[0].equals(FS_NAME))
+          .map(fields -> Path.of(fields[1].replace("\\040", " "))) // the kernel escapes a space as \040
+          .toList();
     }
   }
 }
