@@ -11,6 +11,7 @@ import dev.argondb.bus.PageserverLsnForTime;
 import dev.argondb.bus.PageserverLsnAtTime;
 import dev.argondb.pageserver.gc.GcLeases;
 import dev.argondb.pageserver.gc.TenantSettings;
+import dev.argondb.pageserver.ingest.CatchUp;
 import dev.argondb.pageserver.ingest.WalIngestVerticle;
 import dev.argondb.pageserver.timeline.LsnForTime;
 import dev.argondb.pageserver.timeline.Timeline;
@@ -22,6 +23,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +55,16 @@ public final class PageserverVerticle extends VerticleBase {
 
   /** How often logical sizes are brought up to date (a new image, a new timeline). */
   static final long LOGICAL_SIZE_REFRESH_MILLIS = 10_000;
+  /** How often new branches' directories are made durable in the background (their journal then emptied). */
+  static final long CREATION_CHECKPOINT_MILLIS = 1_000;
+
+  private final AtomicBoolean checkpointing = new AtomicBoolean();
 
   @Override
   public Future<?> start() {
     refreshLogicalSizes();
     vertx.setPeriodic(LOGICAL_SIZE_REFRESH_MILLIS, id -> refreshLogicalSizes());
+    vertx.setPeriodic(CREATION_CHECKPOINT_MILLIS, id -> checkpointCreations());
     EventBus bus = vertx.eventBus();
     return Future.all(
         bus.<PageserverCreateTimeline>consumer(BusAddresses.PAGESERVER_CREATE_TIMELINE, this::create).completion(),
@@ -123,16 +130,33 @@ public final class PageserverVerticle extends VerticleBase {
    * image chain a branch sees: a quarter of a millisecond on the path of every branch creation otherwise).
    */
   private void create(Message<PageserverCreateTimeline> message) {
-    Future<Timeline> created = vertx.executeBlocking(() -> {
-      Timeline timeline = creator.create(message.body());
+    PageserverCreateTimeline request = message.body();
+    Future<Timeline> created = caughtUpForBranch(request).compose(ready -> vertx.executeBlocking(() -> {
+      Timeline timeline = creator.create(request);
       metrics.track(timeline);
       return timeline;
-    }, true);
+    }, true));
     reply(message, created.map(Timeline::info));
     created.onSuccess(timeline -> vertx.executeBlocking(() -> {
       logicalSizes.refresh(timeline, metrics);
       return null;
     }, false));
+  }
+
+  /** A branch at its ancestor's end first waits for the ancestor's ingest to reach the given commit LSN. */
+  private Future<Void> caughtUpForBranch(PageserverCreateTimeline request) {
+    if (!request.catchesUp()) {
+      return Future.succeededFuture();
+    }
+    Timeline ancestor;
+    try {
+      ancestor = timelines.get(request.tenantId(), request.ancestorTimelineId());
+    } catch (PageserverException refused) {
+      return Future.failedFuture(refused.code() != BusErrors.NOT_FOUND ? refused : PageserverException.notFound(
+          "no ancestor timeline " + request.tenantId() + "/" + request.ancestorTimelineId() + " on this pageserver"));
+    }
+    return CatchUp.to(vertx, ancestor, request.catchUpLsn(),
+        PageserverCreateTimeline.CATCH_UP_TIMEOUT_MILLIS);
   }
 
   private void catchUp(Message<PageserverCatchUp> message) {
@@ -144,10 +168,26 @@ public final class PageserverVerticle extends VerticleBase {
       message.fail(unknown.code(), unknown.getMessage());
       return;
     }
-    dev.argondb.pageserver.ingest.CatchUp.to(vertx, timeline, request.lsn(), request.timeoutMillis())
+    CatchUp.to(vertx, timeline, request.lsn(), request.timeoutMillis())
         .onSuccess(caughtUp -> message.reply(timeline.info()))
         .onFailure(failure -> message.fail(failure instanceof PageserverException e ? e.code() : BusErrors.INTERNAL,
             failure.getMessage()));
+  }
+
+  private void checkpointCreations() {
+    if (!checkpointing.compareAndSet(false, true)) {
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      timelines.journal().checkpoint();
+      return null;
+    }, false).onComplete(done -> {
+      checkpointing.set(false);
+      if (done.failed()) {
+        LOG.warn("Making new branches' directories durable failed (their creation journal keeps them): {}",
+            done.cause().toString());
+      }
+    });
   }
 
   private void refreshLogicalSizes() {

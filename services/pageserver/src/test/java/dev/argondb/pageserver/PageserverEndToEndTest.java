@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.argondb.bus.Bus;
 import dev.argondb.bus.BusAddresses;
 import dev.argondb.bus.BusErrors;
 import dev.argondb.bus.PageserverCreateTimeline;
@@ -22,6 +23,7 @@ import dev.argondb.safekeeper.SafekeeperConfig;
 import dev.argondb.safekeeper.SafekeeperService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Files;
@@ -43,6 +45,7 @@ class PageserverEndToEndTest {
   private static final String TENANT = StorageBench.TENANT;
   private static final String MAIN = StorageBench.MAIN;
   private static final String BRANCH = "22222222222222222222222222222222";
+  private static final String AT_END = "44444444444444444444444444444444";
   private static final List<String> SAFEKEEPERS = StorageBench.SAFEKEEPERS;
   private static final long TIMEOUT = 30_000;
   /** How long a basebackup waits for ingest here: short, since one test waits for a refusal. */
@@ -172,17 +175,27 @@ class PageserverEndToEndTest {
       Thread.sleep(10);
     }
     assertFalse(waiting.isComplete());
+    // So does a branch at the end given the commit LSN to catch up with: it holds the commit made before it.
+    Future<PageserverTimelineInfo> branchAtEnd = Bus.request(vertx.eventBus(), BusAddresses.PAGESERVER_CREATE_TIMELINE,
+        PageserverCreateTimeline.branchAtEnd(TENANT, AT_END, MAIN, afterD), PageserverTimelineInfo.class, TIMEOUT);
+    Thread.sleep(200);
+    assertFalse(branchAtEnd.isComplete(), "the branch waits for ingest to reach the commit LSN");
     bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
         PageserverTimelineInfo.class);
     assertEquals(afterD, waiting.await());
+    assertTrue(Lsn.compare(branchAtEnd.await().startLsn(), afterD) >= 0,
+        "branch at " + Lsn.format(branchAtEnd.await().startLsn()) + ", commit at " + Lsn.format(afterD));
+    assertEquals(checksumD, bench.checksumOf(AT_END, 0));
     assertEquals(0.0, registry.get("argon_pageserver_basebackups_waiting").gauge().value());
     try (TestCompute fromWait = TestCompute.start(waitingDir, Map.of())) {
       assertEquals(checksumD, fromWait.checksum());
     }
 
-    // (g) deleting the branch, then the followed main timeline, stops its ingest and removes both.
-    bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
-        PageserverTimelineInfo.class);
+    // (g) deleting the branches, then the followed main timeline, stops its ingest and removes them all.
+    for (String branchId : List.of(BRANCH, AT_END)) {
+      bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, branchId),
+          PageserverTimelineInfo.class);
+    }
     Path mainDir = pageserver.timelines().directoryOf(TENANT, MAIN);
     bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, MAIN),
         PageserverTimelineInfo.class);

@@ -25,19 +25,36 @@ final class PointResolver {
     this.committedWal = committedWal;
   }
 
+  /**
+   * A resolved point: {@code lsn}, or (0) the timeline's end once the pageserver has ingested up to
+   * {@code catchUpLsn}, the safekeepers' commit LSN (0: nothing to wait for).
+   */
+  record Point(long lsn, long catchUpLsn) {}
+
   /** {@code lsn} (non-zero), else the LSN of {@code time} (non-null), else 0 once caught up. */
   Future<Long> lsn(Timeline timeline, long lsn, Instant time) {
+    return point(timeline, lsn, time).compose(point -> point.catchUpLsn() == 0 ? Future.succeededFuture(point.lsn())
+        : pageserver.catchUp(timeline.tenantId(), timeline.id(), point.catchUpLsn()).map(point.lsn()));
+  }
+
+  /**
+   * As {@link #lsn}, but the current end comes with the commit LSN to catch up with still to do: a branch
+   * creation has the pageserver wait for it in the same request (one round trip fewer on every branch).
+   */
+  Future<Point> point(Timeline timeline, long lsn, Instant time) {
     if (lsn != 0) {
-      return Future.succeededFuture(lsn);
+      return Future.succeededFuture(new Point(lsn, 0));
     }
-    Future<?> caughtUp = committedWal == null ? Future.succeededFuture()
-        : committedWal.commitLsn(timeline.tenantId(), timeline.id())
-            .compose(committed -> committed == 0 ? Future.succeededFuture()
-                : pageserver.catchUp(timeline.tenantId(), timeline.id(), committed));
+    Future<Long> committed = committedWal == null ? Future.succeededFuture(0L)
+        : committedWal.commitLsn(timeline.tenantId(), timeline.id());
     if (time == null) {
-      return caughtUp.map(0L);
+      return committed.map(catchUpLsn -> new Point(0, catchUpLsn));
     }
-    return caughtUp.compose(ready -> lsnAtTime(timeline, time));
+    return committed
+        .compose(catchUpLsn -> catchUpLsn == 0 ? Future.succeededFuture()
+            : pageserver.catchUp(timeline.tenantId(), timeline.id(), catchUpLsn))
+        .compose(ready -> lsnAtTime(timeline, time))
+        .map(found -> new Point(found, 0));
   }
 
   private Future<Long> lsnAtTime(Timeline timeline, Instant time) {

@@ -76,8 +76,8 @@ final class TimelineRoutes {
         : Future.succeededFuture(BranchPoint.of(body));
     Responses.reply(rc, 201, resolved.compose(point ->
             timelines.ancestorForBranch(tenantId, point.ancestorId(), point.ancestorName(), name)
-            .compose(ancestor -> ancestorLsn(ancestor, point)
-                .compose(lsn -> pageserver.createBranch(tenantId, timelineId, ancestor.id(), lsn))
+            .compose(ancestor -> branchPoint(ancestor, point)
+                .compose(at -> pageserver.createBranch(tenantId, timelineId, ancestor.id(), at.lsn(), at.catchUpLsn()))
                 .compose(created -> timelines.createBranch(tenantId, timelineId, name, ancestor.id(),
                         Lsn.format(created.ancestorLsn()))
                     // Lost a race for the name (or the id): the pageserver timeline must not outlive it.
@@ -85,9 +85,9 @@ final class TimelineRoutes {
         JsonViews::timeline);
   }
 
-  /** The LSN to branch at (0: the ancestor's current end, after catching up with what the safekeepers committed). */
-  private Future<Long> ancestorLsn(Timeline ancestor, BranchPoint point) {
-    return new PointResolver(pageserver, committedWal).lsn(ancestor, point.lsn(), point.time());
+  /** Where to branch (the ancestor's current end: once caught up with what the safekeepers committed). */
+  private Future<PointResolver.Point> branchPoint(Timeline ancestor, BranchPoint point) {
+    return new PointResolver(pageserver, committedWal).point(ancestor, point.lsn(), point.time());
   }
 
   /** A branch from a snapshot starts at the snapshot's (timeline, LSN), which GC keeps. */

@@ -55,12 +55,17 @@ public final class PageserverTimelines {
         CREATE_ROOT_TIMEOUT_MILLIS);
   }
 
-  /** Creates a branch of {@code ancestorId} at {@code ancestorLsn} (0: the ancestor's current end); metadata only. */
+  /**
+   * Creates a branch of {@code ancestorId} at {@code ancestorLsn}, or (0) at the ancestor's end once the pageserver
+   * has ingested its WAL up to {@code catchUpLsn} (0: its end as ingested now); metadata only.
+   */
   public Future<PageserverTimelineInfo> createBranch(String tenantId, String timelineId, String ancestorId,
-                                                     long ancestorLsn) {
-    return request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
-        PageserverCreateTimeline.branch(tenantId, timelineId, ancestorId, ancestorLsn), PageserverTimelineInfo.class,
-        REQUEST_TIMEOUT_MILLIS);
+                                                     long ancestorLsn, long catchUpLsn) {
+    PageserverCreateTimeline request = ancestorLsn != 0
+        ? PageserverCreateTimeline.branch(tenantId, timelineId, ancestorId, ancestorLsn)
+        : PageserverCreateTimeline.branchAtEnd(tenantId, timelineId, ancestorId, catchUpLsn);
+    return request(BusAddresses.PAGESERVER_CREATE_TIMELINE, request, PageserverTimelineInfo.class,
+        PageserverCreateTimeline.CATCH_UP_TIMEOUT_MILLIS + REQUEST_TIMEOUT_MILLIS);
   }
 
   /**

@@ -56,6 +56,7 @@ public final class Snapshots {
       PageserverSnapshot snapshot = new PageserverSnapshot(tenantId, name, timelineId, at, System.currentTimeMillis());
       List<PageserverSnapshot> list = new ArrayList<>(of(timeline));
       list.add(snapshot);
+      timeline.makeCreationDurable();
       SnapshotFile.write(timeline.dir(), list);
       timeline.noteChange();
       return snapshot;

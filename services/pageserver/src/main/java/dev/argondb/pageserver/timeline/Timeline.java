@@ -34,13 +34,15 @@ public final class Timeline {
   private final ImageStore images;
   private final WalIndexer indexer;
   private final LsnWaiters lsnWaiters;
+  private final CreationJournal journal;
   private volatile List<SafekeeperRef> following;
   private volatile GcState gcState = GcState.NONE;
   /** Counts changes of what the remote index carries besides layers (snapshots, GC state). */
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
   private Timeline(TimelineMetadata metadata, Path dir, Timeline ancestor, WalSegmentFiles wal, WalIndex index,
-                   ImageStore images, WalIndexer indexer, LsnWaiters lsnWaiters, List<SafekeeperRef> following) {
+                   ImageStore images, WalIndexer indexer, LsnWaiters lsnWaiters, CreationJournal journal,
+                   List<SafekeeperRef> following) {
     this.metadata = metadata;
     this.dir = dir;
     this.ancestor = ancestor;
@@ -49,11 +51,12 @@ public final class Timeline {
     this.images = images;
     this.indexer = indexer;
     this.lsnWaiters = lsnWaiters;
+    this.journal = journal;
     this.following = following;
   }
 
   /** Opens a complete timeline directory (its ancestor opened first); drops index entries past the resume point. */
-  static Timeline open(Path dir, Timeline ancestor) throws IOException {
+  static Timeline open(Path dir, Timeline ancestor, CreationJournal journal) throws IOException {
     TimelineMetadata metadata = TimelineMetadata.fromJson(
         new JsonObject(Files.readString(dir.resolve(METADATA), StandardCharsets.UTF_8)));
     WalSegmentFiles wal = new WalSegmentFiles(dir.resolve("wal"));
@@ -64,7 +67,7 @@ public final class Timeline {
     images.load();
     LsnWaiters waiters = new LsnWaiters(resume);
     Timeline timeline = new Timeline(metadata, dir, ancestor, wal, index, images,
-        new WalIndexer(wal, index, resume, waiters::advanced), waiters, readFollowing(dir.resolve(FOLLOWING)));
+        new WalIndexer(wal, index, resume, waiters::advanced), waiters, journal, readFollowing(dir.resolve(FOLLOWING)));
     if (Files.exists(dir.resolve(GC))) {
       timeline.gcState = GcState.fromJson(new JsonObject(Files.readString(dir.resolve(GC), StandardCharsets.UTF_8)));
     }
@@ -78,9 +81,19 @@ public final class Timeline {
 
   /** Saves what GC is about to do; called before it deletes anything, so no reader is let in below the cutoff. */
   public void setGcState(GcState state) throws IOException {
+    makeCreationDurable();
     AtomicFiles.write(dir.resolve(GC), state.toJson().encode());
     gcState = state;
     noteChange();
+  }
+
+  /**
+   * Call before writing into this timeline's directory: a new branch's directory becomes durable in the
+   * background ({@link CreationJournal}), and what is written into it must not outlast it. Blocking; cheap once
+   * done.
+   */
+  public void makeCreationDurable() throws IOException {
+    journal.makeDurable(tenantId(), timelineId());
   }
 
   /** Something the remote index carries besides layers changed (a snapshot): the next upload pass writes it. */
@@ -147,6 +160,7 @@ public final class Timeline {
 
   /** Saves the safekeepers to follow, so a restarted pageserver resumes ingest by itself. Blocking. */
   public void setFollowing(List<SafekeeperRef> safekeepers) throws IOException {
+    makeCreationDurable(); // ingest, and with it everything else this timeline holds, starts from here
     JsonArray list = new JsonArray();
     for (SafekeeperRef sk : safekeepers) {
       list.add(new JsonObject().put("id", sk.id()).put("host", sk.host()).put("grpc_port", sk.grpcPort()));

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Creates timelines. A root timeline is one initdb kept as its first image, at the end of initdb's
  * shutdown checkpoint record (the timeline's start LSN); initdb's own WAL from the checkpoint's segment
  * start up to there is copied into the timeline's WAL, so a basebackup's pg_wal comes from one place. A
- * branch is metadata only. Bad input is refused before anything is written. Blocking; one creation at a time.
+ * branch is metadata only, made durable by one append to the {@link CreationJournal}. Bad input is refused before anything is written. Blocking; one creation at a time.
  */
 public final class TimelineCreator {
   private static final Logger LOG = LoggerFactory.getLogger(TimelineCreator.class);
@@ -91,8 +91,8 @@ public final class TimelineCreator {
     }
     Path dir = timelines.directoryOf(request.tenantId(), request.timelineId());
     PgFiles.deleteRecursively(dir);
-    AtomicFiles.createDirectories(dir);
-    writeMetadata(dir, new TimelineMetadata(request.tenantId(), request.timelineId(), ancestor.timelineId(), at, at));
+    timelines.journal().create(dir,
+        new TimelineMetadata(request.tenantId(), request.timelineId(), ancestor.timelineId(), at, at));
     LOG.info("Created branch {}/{} of {} at {}", request.tenantId(), request.timelineId(), ancestor.timelineId(),
         Lsn.format(at));
     return timelines.register(dir, ancestor);

@@ -48,6 +48,11 @@ public final class TimelineDeleter {
         throw PageserverException.conflict("timeline " + tenantId + "/" + timelineId + " has snapshot(s) "
             + String.join(", ", snapshots) + ": delete those first");
       }
+      try {
+        timelines.journal().forget(tenantId, timelineId);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       timelines.startDeleting(timeline);
       timeline.lsnWaiters().failAll(PageserverException.notFound("timeline " + tenantId + "/" + timelineId
           + " was deleted"));

@@ -26,21 +26,38 @@ public final class Timelines {
 
   static final String DELETED_PREFIX = "deleted-";
 
+  private final Path dataDir;
   private final Path tenantsDir;
+  /** Set by {@link #loadAll}, which recovers it first. */
+  private volatile CreationJournal journal;
   private final Map<String, Timeline> byKey = new ConcurrentHashMap<>();
   /** Timelines being deleted: no longer served, but their id is not free until their directory is gone. */
   private final Map<String, Timeline> deleting = new ConcurrentHashMap<>();
 
   public Timelines(Path dataDir) {
+    this.dataDir = dataDir;
     this.tenantsDir = dataDir.resolve("tenants");
+  }
+
+  /** Where branch creations are made durable (see {@link CreationJournal}); once loaded. */
+  public CreationJournal journal() {
+    CreationJournal loaded = journal;
+    if (loaded == null) {
+      throw new IllegalStateException("timelines not loaded yet");
+    }
+    return loaded;
   }
 
   public Path directoryOf(String tenantId, String timelineId) {
     return tenantsDir.resolve(tenantId).resolve("timelines").resolve(timelineId);
   }
 
-  /** Opens every complete timeline, ancestors before their branches. */
+  /**
+   * Writes back the creations a crash lost (from the {@link CreationJournal}), then opens every complete timeline,
+   * ancestors before their branches.
+   */
   public int loadAll() throws IOException {
+    journal = CreationJournal.recover(dataDir, this);
     Map<String, Path> dirs = new HashMap<>();
     Map<String, String> ancestors = new HashMap<>();
     if (Files.isDirectory(tenantsDir)) {
@@ -94,7 +111,7 @@ public final class Timelines {
       }
       ancestor = openWithAncestors(ancestorKey, dirs, ancestors);
     }
-    Timeline timeline = Timeline.open(dirs.get(key), ancestor);
+    Timeline timeline = Timeline.open(dirs.get(key), ancestor, journal);
     byKey.put(key, timeline);
     return timeline;
   }
@@ -138,14 +155,21 @@ public final class Timelines {
 
   /** Opens a directory just completed by a creator and registers it. */
   Timeline register(Path dir, Timeline ancestor) throws IOException {
-    Timeline timeline = Timeline.open(dir, ancestor);
+    Timeline timeline = Timeline.open(dir, ancestor, journal());
     byKey.put(key(timeline.tenantId(), timeline.timelineId()), timeline);
     return timeline;
   }
 
-  /** Stops using every timeline, saving each one's resume point. */
+  /** Stops using every timeline, saving each one's resume point; the creation journal is left empty. */
   public void closeAll() throws IOException {
     List<IOException> failures = new ArrayList<>();
+    if (journal != null) {
+      try {
+        journal.close();
+      } catch (IOException e) {
+        failures.add(e);
+      }
+    }
     for (Timeline timeline : byKey.values()) {
       try {
         timeline.close();
@@ -159,7 +183,7 @@ public final class Timelines {
     }
   }
 
-  private static String key(String tenantId, String timelineId) {
+  static String key(String tenantId, String timelineId) {
     return tenantId + "/" + timelineId;
   }
 }
