@@ -25,10 +25,16 @@ import java.util.Map;
  *       (a basebackup from the pageserver plus crash recovery);
  *   <li>warm resume: suspended with its directory kept, connect to first row.
  * </ul>
- * Baseline: a connection to the running compute through the gateway (what a wake adds to).
+ * Baseline: a connection to the running compute through the gateway (what a wake adds to). The first
+ * {@value #WARM_UP_BRANCHES} branches after the stack started are a row of their own, not part of the N: they run
+ * while the JVM still compiles the request path (a branch takes 2-3 times longer then), which a long-running
+ * service pays once.
  * Usage: {@code load-tests/run branches [BRANCHES] [SCALE] [STARTS]} (defaults 1000, 70, 10).
  */
 public final class BranchBenchmark {
+  /** Branches made (and shown apart) before the small database's measured ones: the JIT's warm-up. */
+  static final int WARM_UP_BRANCHES = 200;
+
   private BranchBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -47,7 +53,7 @@ public final class BranchBenchmark {
       System.err.println("Small database (10 MB table)...");
       bench.createEndpoint("small");
       bench.sql("small", "CREATE TABLE filler AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 40000) g");
-      Row small = bench.measure("small", branches, starts);
+      Row small = bench.measure("small", WARM_UP_BRANCHES, branches, starts);
 
       System.err.printf("pgbench -i -s %d (this takes a while)...%n", scale);
       bench.createEndpoint("big");
@@ -61,7 +67,7 @@ public final class BranchBenchmark {
       PageserverMetricsProbe.awaitImagesCaughtUp(settings.pageserverPort(), 64L << 20);
       System.err.printf("pageserver images caught up with the load %.0f s after it%n",
           (System.nanoTime() - caughtUp) / 1e9);
-      Row big = bench.measure("big", branches, starts);
+      Row big = bench.measure("big", 0, branches, starts);
 
       System.out.println();
       System.out.printf("Branches and compute starts (local stack, %d branches, %d starts each)%n", branches, starts);
@@ -74,9 +80,13 @@ public final class BranchBenchmark {
     PgFiles.deleteRecursively(dir);
   }
 
-  private record Row(LatencyStats running, LatencyStats branch, LatencyStats cold, LatencyStats warm) {
+  private record Row(LatencyStats running, LatencyStats warmUp, LatencyStats branch, LatencyStats cold,
+                     LatencyStats warm) {
     void print(String database) {
       line(database + ": running (baseline)", running);
+      if (warmUp.count() > 0) {
+        line(database + ": first " + warmUp.count() + " branches (warm-up)", warmUp);
+      }
       line(database + ": branch creation", branch);
       line(database + ": cold start (no local dir)", cold);
       line(database + ": warm resume (kept dir)", warm);
@@ -107,22 +117,14 @@ public final class BranchBenchmark {
           .put("branch_name", branch).put("suspend_timeout_seconds", 0));
     }
 
-    Row measure(String endpoint, int branches, int starts) throws Exception {
+    Row measure(String endpoint, int warmUpBranches, int branches, int starts) throws Exception {
       String branchOf = api.get("/v1/endpoints/" + endpoint).getString("branch_name");
       LatencyStats running = new LatencyStats();
       for (int i = 0; i < starts; i++) {
         running.add(firstRow(endpoint));
       }
-      LatencyStats branch = new LatencyStats();
-      for (int i = 0; i < branches; i++) {
-        long begin = System.nanoTime();
-        api.post("/v1/tenants/" + tenant() + "/timelines", new JsonObject()
-            .put("name", endpoint + "_b" + i).put("ancestor_branch_name", branchOf));
-        branch.add(System.nanoTime() - begin);
-        if ((i + 1) % 100 == 0) {
-          System.err.printf("%s: %d/%d branches%n", endpoint, i + 1, branches);
-        }
-      }
+      LatencyStats warmUp = createBranches(endpoint + "_warmup", branchOf, warmUpBranches);
+      LatencyStats branch = createBranches(endpoint, branchOf, branches);
       LatencyStats cold = new LatencyStats();
       LatencyStats warm = new LatencyStats();
       String id = api.get("/v1/endpoints/" + endpoint).getString("id");
@@ -134,7 +136,23 @@ public final class BranchBenchmark {
         warm.add(firstRow(endpoint));
         System.err.printf("%s: start %d/%d%n", endpoint, i + 1, starts);
       }
-      return new Row(running, branch, cold, warm);
+      return new Row(running, warmUp, branch, cold, warm);
+    }
+
+    /** Times {@code count} REST branch creations only (the tenant's id is looked up before). */
+    private LatencyStats createBranches(String prefix, String ancestorName, int count) {
+      String path = "/v1/tenants/" + tenant() + "/timelines";
+      LatencyStats latencies = new LatencyStats();
+      for (int i = 0; i < count; i++) {
+        JsonObject body = new JsonObject().put("name", prefix + "_b" + i).put("ancestor_branch_name", ancestorName);
+        long begin = System.nanoTime();
+        api.post(path, body);
+        latencies.add(System.nanoTime() - begin);
+        if ((i + 1) % 100 == 0) {
+          System.err.printf("%s: %d/%d branches%n", prefix, i + 1, count);
+        }
+      }
+      return latencies;
     }
 
     void sql(String endpoint, String statement) throws Exception {
