@@ -82,13 +82,19 @@ final class ComputeDirectory {
     return Files.exists(dataDir().resolve("PG_VERSION"));
   }
 
-  /** Removes the data directory (before a basebackup replaces it). Blocking. */
+  /**
+   * Removes the data directory (before a basebackup replaces it). The next one will be placed away from the
+   * inodes just freed ({@link TopDirectoryFlag}). Blocking.
+   */
   void clear() throws IOException {
     dev.argondb.pgruntime.PgFiles.deleteRecursively(dataDir());
     dev.argondb.pgruntime.PgFiles.deleteRecursively(lazyDir());
     Files.deleteIfExists(root.resolve("term"));
     Files.deleteIfExists(root.resolve(BOOT_ID_FILE));
+    Files.createDirectories(root.getParent());
+    TopDirectoryFlag.set(root.getParent());
     Files.createDirectories(root);
+    TopDirectoryFlag.set(root);
   }
 
   /**

@@ -24,10 +24,16 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LazyFile implements Closeable {
   /** Postgres's page size: the unit of presence. */
   public static final int BLOCK = 8192;
-  /** At most this many blocks per fetch: 1 MiB, the pageserver's limit for one GetPages. */
-  static final int MAX_FETCH_BLOCKS = 128;
-  /** A read that misses fetches at least this many blocks from the missed one on (256 KB: scans are common). */
-  static final int READ_AHEAD_BLOCKS = 32;
+  /**
+   * At most this many blocks per fetch (128 KB; the pageserver takes up to 1 MiB). Not more: the gRPC client
+   * gathers a reply into a buffer that doubles as it grows, to the power of two above the message (256 KB here),
+   * and a buffer of half a G1 region or more is a humongous object. Regions are 1 MB in a 2 GB heap (the local
+   * stack's): with 1 MiB fetches every reply made one, and fetching a gigabyte in the background cost seconds of
+   * collection pauses that stalled every event loop of the JVM, the next compute's basebackup included.
+   */
+  static final int MAX_FETCH_BLOCKS = 16;
+  /** A read that misses fetches this many blocks from the missed one on (scans are common). */
+  static final int READ_AHEAD_BLOCKS = MAX_FETCH_BLOCKS;
 
   private final String sourcePath;
   private final PageSource source;
