@@ -30,4 +30,20 @@ final class LatencyStats {
   int count() {
     return millis.size();
   }
+
+  /** The first {@code count} samples of {@code first} followed by {@code rest}, in the order they were taken. */
+  static LatencyStats firstOf(int count, LatencyStats first, LatencyStats rest) {
+    LatencyStats joined = new LatencyStats();
+    for (Double sample : first.millis) {
+      if (joined.millis.size() < count) {
+        joined.millis.add(sample);
+      }
+    }
+    for (Double sample : rest.millis) {
+      if (joined.millis.size() < count) {
+        joined.millis.add(sample);
+      }
+    }
+    return joined;
+  }
 }
