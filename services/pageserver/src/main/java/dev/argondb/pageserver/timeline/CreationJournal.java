@@ -3,7 +3,6 @@ package dev.argondb.pageserver.timeline;
 import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +29,11 @@ import org.slf4j.LoggerFactory;
  * and zeroes it, while new creations go to the other. A journaled timeline that is deleted would come back at the
  * next recovery, so {@link #forget} checkpoints until no journal holds it before its directory goes.
  *
- * <p>Record: length (int), CRC-32C of the JSON (int), the metadata as JSON; the first zero length or bad CRC
- * ends a file (a torn append was never acknowledged). Blocking; thread-safe.
+ * <p>Blocking; thread-safe.
  */
 public final class CreationJournal {
   private static final Logger LOG = LoggerFactory.getLogger(CreationJournal.class);
   static final String[] FILE_NAMES = {"creations-a.journal", "creations-b.journal"};
-  /** About 3,000 creations per file; a full active file makes the creation wait for a checkpoint. */
-  static final int CAPACITY = 1 << 20;
-  private static final int HEADER_BYTES = 8;
 
   private final Timelines timelines;
   private final JournalFile[] files = new JournalFile[2];
@@ -228,132 +222,5 @@ public final class CreationJournal {
 
   private static String keyOf(TimelineMetadata metadata) {
     return Timelines.key(metadata.tenantId(), metadata.timelineId());
-  }
-
-  /** One preallocated journal file: appends are durable when they return ({@code O_DSYNC}, size unchanged). */
-  private static final class JournalFile {
-    private final Path path;
-    private final FileChannel channel;
-    private final List<String> keys = new ArrayList<>();
-    private int position;
-    /** The end of the furthest append tried since the last reset (a failed one may have left bytes up to it). */
-    private int written;
-
-    private JournalFile(Path path, FileChannel channel) {
-      this.path = path;
-      this.channel = channel;
-    }
-
-    static JournalFile open(Path path) throws IOException {
-      boolean existed = Files.exists(path);
-      FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
-      if (!existed || channel.size() != CAPACITY) {
-        writeZeros(channel, 0, CAPACITY);
-        channel.truncate(CAPACITY);
-        channel.force(true);
-        AtomicFiles.fsyncDirectory(path.getParent());
-      }
-      return new JournalFile(path, channel);
-    }
-
-    static byte[] record(TimelineMetadata metadata) {
-      byte[] json = metadata.toJson().encode().getBytes(StandardCharsets.UTF_8);
-      CRC32C crc = new CRC32C();
-      crc.update(json);
-      return ByteBuffer.allocate(HEADER_BYTES + json.length).putInt(json.length).putInt((int) crc.getValue())
-          .put(json).array();
-    }
-
-    /** The intact records from the start, up to the first empty or torn one. */
-    List<TimelineMetadata> readRecords() throws IOException {
-      ByteBuffer all = ByteBuffer.allocate(CAPACITY);
-      while (all.hasRemaining() && channel.read(all, all.position()) > 0) {
-        // until the whole file is read
-      }
-      all.flip();
-      List<TimelineMetadata> records = new ArrayList<>();
-      while (all.remaining() >= HEADER_BYTES) {
-        int length = all.getInt();
-        int expected = all.getInt();
-        if (length <= 0 || length > all.remaining()) {
-          break;
-        }
-        byte[] json = new byte[length];
-        all.get(json);
-        CRC32C crc = new CRC32C();
-        crc.update(json);
-        if ((int) crc.getValue() != expected) {
-          LOG.warn("{}: a torn record at the end (never acknowledged); ignored", path);
-          break;
-        }
-        records.add(TimelineMetadata.fromJson(new JsonObject(new String(json, StandardCharsets.UTF_8))));
-      }
-      return records;
-    }
-
-    /** False when the record does not fit. */
-    boolean append(String key, byte[] record) throws IOException {
-      if (position + record.length + HEADER_BYTES > CAPACITY) { // a zero length must still follow
-        return false;
-      }
-      written = Math.max(written, position + record.length);
-      ByteBuffer bytes = ByteBuffer.wrap(record);
-      while (bytes.hasRemaining()) {
-        channel.write(bytes, position + bytes.position());
-      }
-      position += record.length;
-      keys.add(key);
-      return true;
-    }
-
-    boolean isEmpty() {
-      return position == 0;
-    }
-
-    boolean holds(String key) {
-      return keys.contains(key);
-    }
-
-    List<String> keys() {
-      return List.copyOf(keys);
-    }
-
-    void clearKeys() {
-      keys.clear();
-    }
-
-    /**
-     * Zeroes what was written since the last reset (durably, {@code O_DSYNC}): a shorter record written over a
-     * longer one must not be followed by an old record that still reads as whole. Not while appending.
-     */
-    void reset() throws IOException {
-      writeZeros(channel, 0, Math.max(written, HEADER_BYTES));
-      position = 0;
-      written = 0;
-    }
-
-    /** Zeroes the whole file (after a recovery, which does not know how far an earlier process wrote). */
-    void resetWhole() throws IOException {
-      writeZeros(channel, 0, CAPACITY);
-      position = 0;
-      written = 0;
-    }
-
-    void close() throws IOException {
-      channel.close();
-    }
-
-    private static void writeZeros(FileChannel channel, long from, int count) throws IOException {
-      ByteBuffer zeros = ByteBuffer.allocate(Math.min(count, 64 * 1024));
-      long at = from;
-      long end = from + count;
-      while (at < end) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
-        while (zeros.hasRemaining()) {
-          at += channel.write(zeros, at);
-        }
-      }
-    }
   }
 }
