@@ -77,16 +77,17 @@ public final class BasebackupService {
         .compose(at -> chains.apply(timeline, at).compose(pinned -> vertx.executeBlocking(
             () -> planner.plan(timeline, at, pinned.chain(), request.getLazyMinBytes()), false)
             .onFailure(failure -> pinned.close())
-            .map(plan -> new Pinned(plan, pinned))))
+            .map(plan -> new Pinned(plan, pinned, System.nanoTime()))))
         .onFailure(failure -> refuse(response, failure))
         .onSuccess(pinned -> new TarStreamer(vertx, pinned.plan(), response).run().onComplete(sent -> {
           pinned.chain().close();
           BasebackupPlan plan = pinned.plan();
           if (sent.succeeded()) {
-            metrics.basebackupSent(sent.result(), System.nanoTime() - begin);
-            LOG.info("Basebackup of {}/{} at {} (image {}): {} KB in {} ms", plan.tenantId(), plan.timelineId(),
-                Lsn.format(plan.lsn()), Lsn.format(plan.image().lsn()), sent.result() / 1024,
-                (System.nanoTime() - begin) / 1_000_000);
+            metrics.basebackupSent(sent.result().bytes(), System.nanoTime() - begin);
+            LOG.info("Basebackup of {}/{} at {} (image {}): {} KB in {} ms (planned in {} ms, {} ms producing the tar)",
+                plan.tenantId(), plan.timelineId(), Lsn.format(plan.lsn()), Lsn.format(plan.image().lsn()),
+                sent.result().bytes() / 1024, (System.nanoTime() - begin) / 1_000_000,
+                (pinned.plannedAt() - begin) / 1_000_000, sent.result().producingNanos() / 1_000_000);
           } else {
             LOG.warn("Basebackup of {}/{} at {} failed: {}", plan.tenantId(), plan.timelineId(),
                 Lsn.format(plan.lsn()), sent.cause().getMessage());
@@ -95,7 +96,7 @@ public final class BasebackupService {
         }));
   }
 
-  private record Pinned(BasebackupPlan plan, PinnedChain chain) {}
+  private record Pinned(BasebackupPlan plan, PinnedChain chain, long plannedAt) {}
 
   /**
    * Completes once the timeline has ingested {@code lsn} (at once for 0 or an ingested LSN); after

@@ -30,6 +30,7 @@ final class TarProducer {
   private boolean entryOpen;
   private boolean finished;
   private long produced;
+  private long producingNanos;
 
   TarProducer(BasebackupPlan plan) {
     this.plan = plan;
@@ -39,6 +40,15 @@ final class TarProducer {
 
   /** The next bytes of the tar, or null once it is complete. */
   byte[] next() throws IOException {
+    long begin = System.nanoTime();
+    try {
+      return produce();
+    } finally {
+      producingNanos += System.nanoTime() - begin;
+    }
+  }
+
+  private byte[] produce() throws IOException {
     while (out.size() < CHUNK_BYTES && !finished) {
       if (index == plan.entries().size()) {
         tar.finish();
@@ -80,5 +90,10 @@ final class TarProducer {
 
   long producedBytes() {
     return produced;
+  }
+
+  /** Time spent producing (reading the image chain, writing tar), summed over the chunks. */
+  long producingNanos() {
+    return producingNanos;
   }
 }

@@ -10,14 +10,17 @@ import io.vertx.grpc.server.GrpcServerResponse;
 /**
  * Sends a basebackup's tar as gRPC {@link TarChunk}s: each chunk is produced on a worker, and the next
  * one only once the client's write queue has room, so a slow receiver slows the producer instead of
- * filling memory. Completes with the bytes sent.
+ * filling memory. Completes with the bytes sent and the time spent producing them.
  */
 final class TarStreamer {
+  /** What was sent: bytes, and the worker time that produced them (the rest of a basebackup's time is waiting). */
+  record Sent(long bytes, long producingNanos) {}
+
   private final Vertx vertx;
   private final TarProducer producer;
   private final long lsn;
   private final GrpcServerResponse<?, TarChunk> response;
-  private final Promise<Long> done = Promise.promise();
+  private final Promise<Sent> done = Promise.promise();
   private volatile boolean cancelled;
 
   TarStreamer(Vertx vertx, BasebackupPlan plan, GrpcServerResponse<?, TarChunk> response) {
@@ -27,7 +30,7 @@ final class TarStreamer {
     this.response = response;
   }
 
-  Future<Long> run() {
+  Future<Sent> run() {
     response.exceptionHandler(error -> {
       cancelled = true;
       done.tryFail("the receiver went away: " + error);
@@ -48,7 +51,7 @@ final class TarStreamer {
       byte[] chunk = result.result();
       if (chunk == null) {
         response.end();
-        done.tryComplete(producer.producedBytes());
+        done.tryComplete(new Sent(producer.producedBytes(), producer.producingNanos()));
         return;
       }
       // The producer hands over a fresh array per chunk and never touches it again: no copy needed.
