@@ -98,20 +98,20 @@ public final class CreationJournal {
 
   /**
    * Creates {@code dir} with its {@code metadata.json}; once this returns the creation survives a crash (one
-   * synchronous append). Callers hold the timelines' lock, so there is one at a time.
+   * synchronous append). The files come first: a checkpoint may seal the record the moment it is appended, and
+   * must find them to make them durable. Callers hold the timelines' lock, so there is one at a time.
    */
   void create(Path dir, TimelineMetadata metadata) throws IOException {
     byte[] record = JournalFile.record(metadata);
-    while (!tryAppend(keyOf(metadata), dir, record)) {
-      checkpoint(); // both files full: wait for one to be emptied
-    }
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve(Timeline.METADATA), metadata.toJson().encodePrettily(), StandardCharsets.UTF_8);
+      while (!tryAppend(keyOf(metadata), dir, record)) {
+        checkpoint(); // both files full: wait for one to be emptied
+      }
     } catch (IOException | RuntimeException failed) {
-      // Refused to the caller: a recovery must not bring it back as a timeline nobody knows.
+      // Refused to the caller and not journaled: nothing may bring it back as a timeline nobody knows.
       try {
-        forget(metadata.tenantId(), metadata.timelineId());
         PgFiles.deleteRecursively(dir);
       } catch (IOException alsoFailed) {
         failed.addSuppressed(alsoFailed);
