@@ -1,7 +1,7 @@
 package dev.argondb.pageserver.gc;
 
 import dev.argondb.bus.PageserverSnapshot;
-import dev.argondb.pageserver.timeline.AtomicFiles;
+import dev.argondb.durable.DurableFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -31,7 +31,7 @@ public final class SnapshotFile {
   }
 
   public static void write(Path timelineDir, List<PageserverSnapshot> snapshots) throws IOException {
-    AtomicFiles.write(timelineDir.resolve(NAME), toJson(snapshots).encodePrettily());
+    DurableFiles.write(timelineDir.resolve(NAME), toJson(snapshots).encodePrettily());
   }
 
   public static JsonArray toJson(List<PageserverSnapshot> snapshots) {

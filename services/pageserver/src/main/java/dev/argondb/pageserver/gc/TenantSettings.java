@@ -1,8 +1,8 @@
 package dev.argondb.pageserver.gc;
 
 import dev.argondb.bus.PageserverTenantConfig;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pageserver.PageserverException;
-import dev.argondb.pageserver.timeline.AtomicFiles;
 import dev.argondb.pageserver.timeline.TimelineIds;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -55,7 +55,7 @@ public final class TenantSettings {
     }
     Path dir = tenantsDir.resolve(config.tenantId());
     Files.createDirectories(dir);
-    AtomicFiles.write(dir.resolve(FILE), toJson(config).encodePrettily());
+    DurableFiles.write(dir.resolve(FILE), toJson(config).encodePrettily());
     cache.put(config.tenantId(), config);
     return config;
   }

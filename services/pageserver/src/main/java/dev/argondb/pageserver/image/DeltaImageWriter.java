@@ -1,6 +1,6 @@
 package dev.argondb.pageserver.image;
 
-import dev.argondb.pageserver.timeline.AtomicFiles;
+import dev.argondb.durable.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -106,10 +106,10 @@ public final class DeltaImageWriter {
     force(manifestFile);
     bytes += Files.size(manifestFile);
     for (String dir : dirs) {
-      AtomicFiles.fsyncDirectory(wholeDir.resolve(dir));
+      DurableFiles.fsyncDirectory(wholeDir.resolve(dir));
     }
-    AtomicFiles.fsyncDirectory(wholeDir);
-    AtomicFiles.fsyncDirectory(imageDir);
+    DurableFiles.fsyncDirectory(wholeDir);
+    DurableFiles.fsyncDirectory(imageDir);
     return new Written(bytes, slot, compared, whole);
   }
 

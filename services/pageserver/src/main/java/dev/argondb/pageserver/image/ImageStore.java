@@ -1,11 +1,11 @@
 package dev.argondb.pageserver.image;
 
-import dev.argondb.pgruntime.PgFiles;
-import dev.argondb.pageserver.timeline.AtomicFiles;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.pgformat.ControlFile;
 import dev.argondb.pgformat.DbState;
 import dev.argondb.pgformat.Lsn;
+import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +108,7 @@ public final class ImageStore {
     Files.createDirectories(imageDir);
     Files.move(stoppedDataDir, imageDir.resolve(Image.DATA), StandardCopyOption.ATOMIC_MOVE);
     Image image = new Image(imageDir, lsn, control.checkPoint(), control.redo(), clean, null);
-    AtomicFiles.write(imageDir.resolve(Image.DESCRIPTION), image.toJson().encode());
+    DurableFiles.write(imageDir.resolve(Image.DESCRIPTION), image.toJson().encode());
     load();
     return image;
   }
@@ -124,7 +124,7 @@ public final class ImageStore {
     }
     PgFiles.deleteRecursively(imageDir);
     Files.createDirectories(imageDir);
-    AtomicFiles.fsyncDirectory(dir);
+    DurableFiles.fsyncDirectory(dir);
     return imageDir;
   }
 
@@ -133,7 +133,7 @@ public final class ImageStore {
     if (!image.dir().equals(directoryFor(image.lsn()))) {
       throw new IOException("image " + image.dir() + " is not this store's directory for " + Lsn.format(image.lsn()));
     }
-    AtomicFiles.write(image.dir().resolve(Image.DESCRIPTION), image.toJson().encode());
+    DurableFiles.write(image.dir().resolve(Image.DESCRIPTION), image.toJson().encode());
     load();
     return image;
   }
@@ -149,7 +149,7 @@ public final class ImageStore {
     }
     long bytes = bytesOnDisk(image);
     Files.delete(imageDir.resolve(Image.DESCRIPTION));
-    AtomicFiles.fsyncDirectory(imageDir);
+    DurableFiles.fsyncDirectory(imageDir);
     manifests.remove(image.lsn());
     load();
     PgFiles.deleteRecursively(imageDir);

@@ -1,6 +1,6 @@
 package dev.argondb.pageserver.index;
 
-import dev.argondb.pageserver.timeline.AtomicFiles;
+import dev.argondb.durable.DurableFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +63,7 @@ public final class WalIndex {
     boundaries.sync();
     checkpoints.file().sync();
     commits.file().sync();
-    AtomicFiles.write(dir.resolve("ingest.json"), new JsonObject().put("last_record_lsn", lastRecordLsn).encode());
+    DurableFiles.write(dir.resolve("ingest.json"), new JsonObject().put("last_record_lsn", lastRecordLsn).encode());
   }
 
   public void close() throws IOException {

@@ -1,8 +1,8 @@
 package dev.argondb.pageserver.reconstruction;
 
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pageserver.image.DataDirFiles;
 import dev.argondb.pageserver.image.DeltaImageWriter;
-import dev.argondb.pageserver.timeline.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ final class FullImageWriter {
         continue;
       }
       if (dir) {
-        AtomicFiles.fsyncDirectory(path);
+        DurableFiles.fsyncDirectory(path);
       } else {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
           ch.force(true);
@@ -46,7 +46,7 @@ final class FullImageWriter {
       }
     }
     Files.move(dataDir, imageDir.resolve("pgdata"), StandardCopyOption.ATOMIC_MOVE);
-    AtomicFiles.fsyncDirectory(imageDir);
+    DurableFiles.fsyncDirectory(imageDir);
     return new DeltaImageWriter.Written(bytes, 0, 0, files);
   }
 }

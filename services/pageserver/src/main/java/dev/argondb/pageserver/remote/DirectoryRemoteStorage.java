@@ -1,6 +1,6 @@
 package dev.argondb.pageserver.remote;
 
-import dev.argondb.pageserver.timeline.AtomicFiles;
+import dev.argondb.durable.DurableFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -78,7 +78,7 @@ public final class DirectoryRemoteStorage implements RemoteStorage {
     return vertx.executeBlocking(() -> {
       Path target = resolve(key);
       if (Files.deleteIfExists(target)) {
-        AtomicFiles.fsyncDirectory(target.getParent());
+        DurableFiles.fsyncDirectory(target.getParent());
       }
       return null;
     }, false);
@@ -124,6 +124,6 @@ public final class DirectoryRemoteStorage implements RemoteStorage {
       ch.force(true);
     }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    AtomicFiles.fsyncDirectory(target.getParent());
+    DurableFiles.fsyncDirectory(target.getParent());
   }
 }

@@ -1,8 +1,8 @@
 package dev.argondb.pageserver.remote;
 
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pageserver.image.Image;
 import dev.argondb.pageserver.image.ImageStore;
-import dev.argondb.pageserver.timeline.AtomicFiles;
 import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -53,12 +53,12 @@ final class ImageResidency {
   }
 
   static void writeRemoteCopy(Path imageDir, RemoteCopy copy) throws IOException {
-    AtomicFiles.write(imageDir.resolve(REMOTE_COPY), copy.toJson().encode());
+    DurableFiles.write(imageDir.resolve(REMOTE_COPY), copy.toJson().encode());
   }
 
   /** Durably marks the image remote only (before any of its files goes, or before its description is written). */
   static void markRemoteOnly(Path imageDir) throws IOException {
-    AtomicFiles.write(imageDir.resolve(ImageStore.REMOTE_ONLY), "");
+    DurableFiles.write(imageDir.resolve(ImageStore.REMOTE_ONLY), "");
   }
 
   /** For a remote-only image: deletes data files a cut-short eviction or download left next to the marker. */
@@ -82,7 +82,7 @@ final class ImageResidency {
     for (Path data : dataEntries(image.dir())) {
       Files.move(data, trash.resolve(data.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
     }
-    AtomicFiles.fsyncDirectory(image.dir());
+    DurableFiles.fsyncDirectory(image.dir());
     PgFiles.deleteRecursively(trash);
     return bytes - ImageStore.bytesOnDisk(image);
   }
@@ -97,9 +97,9 @@ final class ImageResidency {
     for (Path data : dataEntries(unpacked)) {
       Files.move(data, image.dir().resolve(data.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
     }
-    AtomicFiles.fsyncDirectory(image.dir());
+    DurableFiles.fsyncDirectory(image.dir());
     Files.delete(image.dir().resolve(ImageStore.REMOTE_ONLY));
-    AtomicFiles.fsyncDirectory(image.dir());
+    DurableFiles.fsyncDirectory(image.dir());
   }
 
   private static List<Path> dataEntries(Path dir) throws IOException {

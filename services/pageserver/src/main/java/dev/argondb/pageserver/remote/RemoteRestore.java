@@ -1,14 +1,14 @@
 package dev.argondb.pageserver.remote;
 
 import dev.argondb.bus.SafekeeperRef;
-import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pageserver.index.WalIndex;
 import dev.argondb.pageserver.index.WalIndexer;
-import dev.argondb.pageserver.timeline.AtomicFiles;
-import dev.argondb.pageserver.timeline.Timelines;
 import dev.argondb.pageserver.timeline.TimelineMetadata;
+import dev.argondb.pageserver.timeline.Timelines;
 import dev.argondb.pageserver.wal.WalSegmentFiles;
 import dev.argondb.pgformat.Lsn;
+import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -188,7 +188,7 @@ public final class RemoteRestore {
       ImageResidency.markRemoteOnly(imageDir);
       ImageResidency.writeRemoteCopy(imageDir, new ImageResidency.RemoteCopy(
           RemoteKeys.timelinePrefix(m.tenantId(), m.timelineId()) + image.name(), image.size(), image.sha256()));
-      AtomicFiles.write(imageDir.resolve("image.json"), image.image().encode());
+      DurableFiles.write(imageDir.resolve("image.json"), image.image().encode());
     }
     WalSegmentFiles wal = new WalSegmentFiles(dir.resolve("wal"));
     WalIndex walIndex = new WalIndex(dir.resolve("index"));
@@ -233,11 +233,11 @@ public final class RemoteRestore {
     for (SafekeeperRef sk : index.following()) {
       following.add(new JsonObject().put("id", sk.id()).put("host", sk.host()).put("grpc_port", sk.grpcPort()));
     }
-    AtomicFiles.write(dir.resolve("following.json"), following.encode());
+    DurableFiles.write(dir.resolve("following.json"), following.encode());
     // What only the index keeps: the timeline's snapshots and what GC did to it.
-    AtomicFiles.write(dir.resolve(dev.argondb.pageserver.gc.SnapshotFile.NAME), index.snapshots().encodePrettily());
-    AtomicFiles.write(dir.resolve("gc.json"), index.gc().toJson().encode());
-    AtomicFiles.write(dir.resolve("metadata.json"), m.toJson().encodePrettily());
+    DurableFiles.write(dir.resolve(dev.argondb.pageserver.gc.SnapshotFile.NAME), index.snapshots().encodePrettily());
+    DurableFiles.write(dir.resolve("gc.json"), index.gc().toJson().encode());
+    DurableFiles.write(dir.resolve("metadata.json"), m.toJson().encodePrettily());
   }
 
   private static void verify(RemoteIndex index, RemoteLayer layer, Path file) throws IOException {

@@ -1,5 +1,6 @@
 package dev.argondb.pageserver.timeline;
 
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pgruntime.PgFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class CreationJournal {
    * directory or metadata a crash lost; then both files are empty. Call before loading the timelines.
    */
   public static CreationJournal recover(Path dataDir, Timelines timelines) throws IOException {
-    AtomicFiles.createDirectories(dataDir);
+    DurableFiles.createDirectories(dataDir);
     List<JournalFile> opened = new ArrayList<>();
     for (String name : FILE_NAMES) {
       opened.add(JournalFile.open(dataDir.resolve(name)));
@@ -87,12 +88,12 @@ public final class CreationJournal {
     }
     if (intact) {
       syncCreated(dir);
-      AtomicFiles.fsyncDirectory(dir.getParent());
+      DurableFiles.fsyncDirectory(dir.getParent());
       return false;
     }
-    AtomicFiles.createDirectories(dir);
-    AtomicFiles.write(file, metadata.toJson().encodePrettily());
-    AtomicFiles.fsyncDirectory(dir.getParent());
+    DurableFiles.createDirectories(dir);
+    DurableFiles.write(file, metadata.toJson().encodePrettily());
+    DurableFiles.fsyncDirectory(dir.getParent());
     return true;
   }
 
@@ -139,7 +140,7 @@ public final class CreationJournal {
       return;
     }
     syncCreated(dir);
-    AtomicFiles.fsyncDirectory(dir.getParent());
+    DurableFiles.fsyncDirectory(dir.getParent());
     synchronized (this) {
       notDurable.remove(key);
     }
@@ -190,7 +191,7 @@ public final class CreationJournal {
         }
       }
       for (Path parent : parents) {
-        AtomicFiles.fsyncDirectory(parent);
+        DurableFiles.fsyncDirectory(parent);
       }
       sealed.reset();
       synchronized (this) {
@@ -217,7 +218,7 @@ public final class CreationJournal {
     try (FileChannel ch = FileChannel.open(dir.resolve(Timeline.METADATA), StandardOpenOption.READ)) {
       ch.force(true);
     }
-    AtomicFiles.fsyncDirectory(dir);
+    DurableFiles.fsyncDirectory(dir);
   }
 
   private static String keyOf(TimelineMetadata metadata) {

@@ -1,5 +1,6 @@
 package dev.argondb.pageserver.timeline;
 
+import dev.argondb.durable.DurableFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ final class JournalFile {
       writeZeros(channel, 0, CAPACITY);
       channel.truncate(CAPACITY);
       channel.force(true);
-      AtomicFiles.fsyncDirectory(path.getParent());
+      DurableFiles.fsyncDirectory(path.getParent());
     }
     return new JournalFile(path, channel);
   }

@@ -2,6 +2,7 @@ package dev.argondb.pageserver.timeline;
 
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.bus.SafekeeperRef;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pageserver.image.Image;
 import dev.argondb.pageserver.image.ImageStore;
 import dev.argondb.pageserver.index.WalIndex;
@@ -82,7 +83,7 @@ public final class Timeline {
   /** Saves what GC is about to do; called before it deletes anything, so no reader is let in below the cutoff. */
   public void setGcState(GcState state) throws IOException {
     makeCreationDurable();
-    AtomicFiles.write(dir.resolve(GC), state.toJson().encode());
+    DurableFiles.write(dir.resolve(GC), state.toJson().encode());
     gcState = state;
     noteChange();
   }
@@ -165,7 +166,7 @@ public final class Timeline {
     for (SafekeeperRef sk : safekeepers) {
       list.add(new JsonObject().put("id", sk.id()).put("host", sk.host()).put("grpc_port", sk.grpcPort()));
     }
-    AtomicFiles.write(dir.resolve(FOLLOWING), list.encode());
+    DurableFiles.write(dir.resolve(FOLLOWING), list.encode());
     following = List.copyOf(safekeepers);
   }
 

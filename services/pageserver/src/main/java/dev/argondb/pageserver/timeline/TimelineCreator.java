@@ -1,9 +1,7 @@
 package dev.argondb.pageserver.timeline;
 
 import dev.argondb.bus.PageserverCreateTimeline;
-import dev.argondb.pgruntime.PgBinaries;
-import dev.argondb.pgruntime.PgFiles;
-import dev.argondb.pgruntime.PgServer;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pageserver.PageserverException;
 import dev.argondb.pageserver.image.Image;
 import dev.argondb.pageserver.image.ImageStore;
@@ -11,6 +9,9 @@ import dev.argondb.pageserver.wal.WalSegmentFiles;
 import dev.argondb.pgformat.CheckpointRecordEnd;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
+import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.pgruntime.PgServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -58,7 +59,7 @@ public final class TimelineCreator {
     long begin = System.nanoTime();
     Path dir = timelines.directoryOf(request.tenantId(), request.timelineId());
     PgFiles.deleteRecursively(dir);
-    AtomicFiles.createDirectories(dir);
+    DurableFiles.createDirectories(dir);
     Path staging = dir.resolve("staging").resolve("pgdata");
     PgServer.initdb(binaries, staging, request.superuser(), request.superuserPassword(), dir.resolve("initdb.log"));
     long start = CheckpointRecordEnd.of(staging);
@@ -131,6 +132,6 @@ public final class TimelineCreator {
   }
 
   private static void writeMetadata(Path dir, TimelineMetadata metadata) throws IOException {
-    AtomicFiles.write(dir.resolve(Timeline.METADATA), metadata.toJson().encodePrettily());
+    DurableFiles.write(dir.resolve(Timeline.METADATA), metadata.toJson().encodePrettily());
   }
 }

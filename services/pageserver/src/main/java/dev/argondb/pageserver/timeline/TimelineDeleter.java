@@ -1,8 +1,9 @@
 package dev.argondb.pageserver.timeline;
 
 import dev.argondb.bus.PageserverTimelineInfo;
-import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pageserver.PageserverException;
+import dev.argondb.pgruntime.PgFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public final class TimelineDeleter {
     Path doomed = dir.resolveSibling(Timelines.DELETED_PREFIX + timeline.timelineId() + "-" + System.nanoTime());
     if (Files.exists(dir)) {
       Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-      AtomicFiles.fsyncDirectory(dir.getParent());
+      DurableFiles.fsyncDirectory(dir.getParent());
       PgFiles.deleteRecursively(doomed);
     }
     timelines.deleted(timeline);

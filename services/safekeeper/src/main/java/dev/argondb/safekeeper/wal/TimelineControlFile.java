@@ -1,17 +1,14 @@
 package dev.argondb.safekeeper.wal;
 
 import dev.argondb.bus.TermStart;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pgformat.Lsn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,16 +73,6 @@ public final class TimelineControlFile {
         // uint64 as a decimal string: JSON numbers lose precision above 2^53 in many readers.
         .put("systemId", control.systemId() == null ? null : Long.toUnsignedString(control.systemId()))
         .put("flushLsn", Lsn.format(control.flushLsn()));
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer bytes = ByteBuffer.wrap(json.encodePrettily().getBytes(StandardCharsets.UTF_8));
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    TimelineDirectory.fsyncDirectory(file.getParent());
+    DurableFiles.write(file, json.encodePrettily());
   }
 }

@@ -1,11 +1,10 @@
 package dev.argondb.safekeeper.wal;
 
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pgformat.WalSegments;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,17 +60,9 @@ public final class TimelineDirectory {
     return Files.isDirectory(path);
   }
 
-  /** Creates the directory (and parents) durably. Blocking. */
+  /** Creates the directory and whichever of its parents are new, durably. Blocking. */
   public void create() throws IOException {
-    if (exists()) {
-      return;
-    }
-    Files.createDirectories(path);
-    // Any of tenants/, <tenant>/, timelines/ and <timeline>/ may be new: make their entries durable.
-    Path dataDir = path.getParent().getParent().getParent().getParent();
-    for (Path p = path.getParent(); !p.equals(dataDir.getParent()); p = p.getParent()) {
-      fsyncDirectory(p);
-    }
+    DurableFiles.createDirectories(path);
   }
 
   public Path segmentFile(long segmentNumber) {
@@ -98,12 +89,5 @@ public final class TimelineDirectory {
     }
     Collections.sort(numbers);
     return numbers;
-  }
-
-  /** fsync of a directory, so that created, renamed or deleted entries survive a crash. */
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 }

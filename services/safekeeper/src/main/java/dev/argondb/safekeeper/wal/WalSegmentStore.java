@@ -1,6 +1,7 @@
 package dev.argondb.safekeeper.wal;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import dev.argondb.durable.DurableFiles;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalFormatException;
 import dev.argondb.pgformat.WalRecordDecoder;
@@ -96,7 +97,7 @@ public final class WalSegmentStore implements AutoCloseable {
       it.remove();
     }
     if (directoryDirty) {
-      TimelineDirectory.fsyncDirectory(dir.path());
+      DurableFiles.fsyncDirectory(dir.path());
       directoryDirty = false;
     }
   }

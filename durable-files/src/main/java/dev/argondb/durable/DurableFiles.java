@@ -1,4 +1,4 @@
-package dev.argondb.pageserver.timeline;
+package dev.argondb.durable;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,8 +12,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Small files replaced whole and durably (write a temporary, fsync, rename, fsync the directory). Blocking. */
-public final class AtomicFiles {
-  private AtomicFiles() {}
+public final class DurableFiles {
+  private DurableFiles() {}
 
   public static void write(Path file, String content) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -1,4 +1,4 @@
-package dev.argondb.pageserver.timeline;
+package dev.argondb.durable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,26 +10,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AtomicFilesTest {
+class DurableFilesTest {
   @TempDir
   Path root;
 
   @Test
   void createsEveryMissingLevelAndLeavesExistingOnesAlone() throws Exception {
     Path timeline = root.resolve("tenants").resolve("t").resolve("timelines").resolve("x");
-    AtomicFiles.createDirectories(timeline);
+    DurableFiles.createDirectories(timeline);
     assertTrue(Files.isDirectory(timeline));
-    AtomicFiles.write(timeline.resolve("metadata.json"), "{}");
-    AtomicFiles.createDirectories(timeline); // there already: nothing changes
+    DurableFiles.write(timeline.resolve("metadata.json"), "{}");
+    DurableFiles.createDirectories(timeline); // there already: nothing changes
     assertEquals("{}", Files.readString(timeline.resolve("metadata.json")));
-    AtomicFiles.createDirectories(timeline.resolveSibling("y"));
+    DurableFiles.createDirectories(timeline.resolveSibling("y"));
     assertTrue(Files.isDirectory(timeline.resolveSibling("y")));
   }
 
   @Test
   void aFileInTheWayIsRefused() throws Exception {
     Files.writeString(root.resolve("tenants"), "not a directory");
-    assertThrows(IOException.class, () -> AtomicFiles.createDirectories(root.resolve("tenants").resolve("t")));
+    assertThrows(IOException.class, () -> DurableFiles.createDirectories(root.resolve("tenants").resolve("t")));
     assertEquals("not a directory", Files.readString(root.resolve("tenants")));
   }
 }
