@@ -31,6 +31,11 @@ final class LazyFileSystem extends FuseStubFS {
   private static final int ROOT_MODE = 0700;
 
   private final Map<String, LazyFile> files = new ConcurrentHashMap<>();
+  /**
+   * Each FUSE thread's transfer buffer, reused by every read and write it serves (at most the mount's
+   * max_read/max_write, 128 KB): these run for every page Postgres touches in a lazy file.
+   */
+  private final ThreadLocal<ByteBuffer> transfer = ThreadLocal.withInitial(() -> ByteBuffer.allocate(128 << 10));
   private final long uid;
   private final long gid;
 
@@ -101,7 +106,7 @@ final class LazyFileSystem extends FuseStubFS {
       return -ErrorCodes.ENOENT();
     }
     try {
-      ByteBuffer bytes = ByteBuffer.allocate((int) size);
+      ByteBuffer bytes = transferBuffer((int) size);
       int n = file.read(offset, (int) size, bytes);
       buf.put(0, bytes.array(), 0, n);
       return n;
@@ -117,10 +122,10 @@ final class LazyFileSystem extends FuseStubFS {
       return -ErrorCodes.ENOENT();
     }
     try {
-      byte[] bytes = new byte[(int) size];
-      buf.get(0, bytes, 0, bytes.length);
-      file.write(offset, ByteBuffer.wrap(bytes));
-      return bytes.length;
+      ByteBuffer bytes = transferBuffer((int) size);
+      buf.get(0, bytes.array(), 0, (int) size);
+      file.write(offset, bytes);
+      return (int) size;
     } catch (IOException | RuntimeException e) {
       return failed("write", path, e);
     }
@@ -202,6 +207,16 @@ final class LazyFileSystem extends FuseStubFS {
     stbuf.f_frsize.set(LazyFile.BLOCK);
     stbuf.f_namemax.set(255);
     return 0;
+  }
+
+  /** This thread's transfer buffer, cleared and limited to {@code size} (grown if a call asks for more). */
+  private ByteBuffer transferBuffer(int size) {
+    ByteBuffer buffer = transfer.get();
+    if (buffer.capacity() < size) {
+      buffer = ByteBuffer.allocate(size);
+      transfer.set(buffer);
+    }
+    return buffer.clear().limit(size);
   }
 
   private LazyFile file(String path) {
