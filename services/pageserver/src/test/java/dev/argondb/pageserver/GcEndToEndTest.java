@@ -28,18 +28,11 @@ import dev.argondb.pageserver.remote.RemoteKeys;
 import dev.argondb.pageserver.remote.RemoteLayer;
 import dev.argondb.pageserver.remote.TestS3Server;
 import dev.argondb.pgformat.Lsn;
-import dev.argondb.pgformat.WalSegments;
 import dev.argondb.pgruntime.PgFiles;
-import dev.argondb.safekeeper.SafekeeperConfig;
-import dev.argondb.safekeeper.SafekeeperService;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,40 +52,32 @@ class GcEndToEndTest {
   private static final String FROM_SNAPSHOT = "44444444444444444444444444444444";
   private static final long TIMEOUT = 90_000;
 
-  private Vertx vertx;
-  private Path root;
-  private PageserverService.Handle pageserver;
-  private PrometheusMeterRegistry registry;
   private StorageBench bench;
   private TestS3Server s3;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    root = Files.createTempDirectory("argon-gc-e2e-");
-    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
+    bench = StorageBench.open("argon-gc-e2e-", TIMEOUT);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    bench.closeComputes();
-    vertx.close().await();
     if (s3 != null) {
       s3.close();
     }
-    PgFiles.deleteRecursively(root);
+    bench.close();
   }
 
   @Test
   void gcKeepsWhatAChildBranchAndASnapshotNeedAndDeletesTheRestLocallyAndRemotely() throws Exception {
     // A real S3 API server; its filesystem backend keeps each object at <dir>/<bucket>/<key>, where the test
     // counts them and plants an orphan.
-    s3 = new TestS3Server(root.resolve("s3"));
+    s3 = new TestS3Server(bench.path("s3"));
     Path remoteDir = s3.dir().resolve("argon").resolve("gc");
-    List<SafekeeperRef> safekeepers = deploySafekeepers();
-    PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0).withRedo(1 << 20, 1, 200)
+    List<SafekeeperRef> safekeepers = bench.deploySafekeepers(0);
+    PageserverConfig config = PageserverConfig.defaults(bench.path("pageserver"), 0).withRedo(1 << 20, 1, 200)
         .withRemoteStorage(s3.config("argon", "gc")).withGc(3_600_000, 2);
-    pageserver = deploy(config);
+    bench.deployPageserver(config);
     PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
         PageserverTimelineInfo.class);
@@ -105,7 +90,7 @@ class GcEndToEndTest {
 
     primary.execute("CREATE TABLE t(key int primary key, value text)");
     primary.execute("INSERT INTO t SELECT g, 'a' || g FROM generate_series(1, 1000) g");
-    long afterA = insertLsn(primary);
+    long afterA = StorageBench.insertLsn(primary);
     long timeAMicros = System.currentTimeMillis() * 1000; // after commit A: commit A is the last one by then
     String checksumA = primary.checksum();
     bench.awaitIngested(MAIN, afterA);
@@ -123,10 +108,10 @@ class GcEndToEndTest {
       primary.execute("INSERT INTO t SELECT g, repeat('x', 300) FROM generate_series(" + (round * 10_000) + ", "
           + (round * 10_000 + 5_000) + ") g");
       if (round == 1) {
-        notRetained = insertLsn(primary);
+        notRetained = StorageBench.insertLsn(primary);
       }
       if (round == 4) {
-        leased = insertLsn(primary);
+        leased = StorageBench.insertLsn(primary);
         checksumLeased = primary.checksum();
         bench.awaitIngested(MAIN, leased);
         // What the control plane does before it branches at a resolved LSN: a GC lease (here of a minute).
@@ -134,7 +119,7 @@ class GcEndToEndTest {
             PageserverTimelineInfo.class);
       }
       if (round == 2) {
-        afterB = insertLsn(primary);
+        afterB = StorageBench.insertLsn(primary);
         checksumB = primary.checksum();
         bench.awaitIngested(MAIN, afterB);
         PageserverSnapshot snapshot = bench.request(BusAddresses.PAGESERVER_SNAPSHOT_CREATE,
@@ -142,21 +127,21 @@ class GcEndToEndTest {
         assertEquals(afterB, snapshot.lsn());
       }
       primary.execute("CHECKPOINT");
-      long switched = switchWal(primary);
+      long switched = StorageBench.switchWal(primary);
       bench.awaitIngested(MAIN, switched);
       awaitImages(MAIN, images + 1);
     }
     primary.execute("INSERT INTO t VALUES (1000000, 'last')");
     String checksumC = primary.checksum();
     primary.execute("CHECKPOINT");
-    long lastSwitch = switchWal(primary);
+    long lastSwitch = StorageBench.switchWal(primary);
     bench.awaitIngested(MAIN, lastSwitch);
     awaitUploaded(MAIN, lastSwitch);
 
     // Compaction: with at most two deltas on a full image, roll forwards wrote full images beside initdb's; the
     // newest chain rests on one, so the data at the end (checked below) comes from a compacted image.
     List<Long> fullImages = bench.info(MAIN).imageLsns().stream().filter(lsn -> Files.isDirectory(
-        pageserver.timelines().directoryOf(TENANT, MAIN).resolve("images").resolve(String.format("%016X", lsn))
+        bench.pageserver().timelines().directoryOf(TENANT, MAIN).resolve("images").resolve(String.format("%016X", lsn))
             .resolve("pgdata"))).toList();
     assertTrue(fullImages.size() >= 2, "full images written by compaction: " + fullImages);
 
@@ -188,7 +173,7 @@ class GcEndToEndTest {
       assertTrue(Files.exists(mainPrefix.resolve(layer.name())), "listed " + layer.name() + " exists");
     }
     assertEquals("snap-b", index.snapshots().getJsonObject(0).getString("name"));
-    assertTrue(registry.get("argon_pageserver_gc_freed_bytes_total").tag("where", "remote").tag("kind", "image")
+    assertTrue(bench.registry().get("argon_pageserver_gc_freed_bytes_total").tag("where", "remote").tag("kind", "image")
         .counter().count() > 0);
 
     // What the branch point and the snapshot need is there; a point nothing retained is refused.
@@ -213,9 +198,9 @@ class GcEndToEndTest {
 
     // A pageserver rebuilt from remote storage after GC serves every timeline and keeps the snapshot and window.
     awaitUploaded(FROM_SNAPSHOT, afterB);
-    pageserver.undeploy(vertx).await();
-    PgFiles.deleteRecursively(root.resolve("pageserver"));
-    pageserver = deploy(config);
+    bench.stopPageserver();
+    PgFiles.deleteRecursively(bench.path("pageserver"));
+    bench.deployPageserver(config);
     assertEquals(checksumC, bench.checksumOf(MAIN, 0));
     assertEquals(checksumA, bench.checksumOf(BRANCH, 0));
     assertEquals(checksumB, bench.checksumOf(FROM_SNAPSHOT, 0));
@@ -250,7 +235,7 @@ class GcEndToEndTest {
 
   @Test
   void snapshotsRefuseBadInputAndKeepTheirTimeline() throws Exception {
-    pageserver = deploy(PageserverConfig.defaults(root.resolve("pageserver"), 0));
+    bench.deployPageserver(PageserverConfig.defaults(bench.path("pageserver"), 0));
     PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
         PageserverTimelineInfo.class);
@@ -283,7 +268,7 @@ class GcEndToEndTest {
     ReplyException negative = assertThrows(ReplyException.class, () -> bench.request(
         BusAddresses.PAGESERVER_TENANT_CONFIG, new PageserverTenantConfig(TENANT, -5), PageserverTenantConfig.class));
     assertEquals(BusErrors.BAD_REQUEST, negative.failureCode());
-    assertFalse(Files.exists(root.resolve("pageserver").resolve("tenants").resolve(TENANT).resolve("tenant.json")));
+    assertFalse(Files.exists(bench.path("pageserver").resolve("tenants").resolve(TENANT).resolve("tenant.json")));
   }
 
   private void assertRefused(int code, Object request) {
@@ -300,7 +285,7 @@ class GcEndToEndTest {
   }
 
   private Path walDir(String timeline) {
-    return pageserver.timelines().directoryOf(TENANT, timeline).resolve("wal");
+    return bench.pageserver().timelines().directoryOf(TENANT, timeline).resolve("wal");
   }
 
   private static int count(Path dir) throws Exception {
@@ -321,7 +306,7 @@ class GcEndToEndTest {
   private void awaitUploaded(String timeline, long lsn) throws Exception {
     long deadline = System.currentTimeMillis() + TIMEOUT;
     while (true) {
-      RemoteIndex index = pageserver.uploads().uploadedIndex(TENANT, timeline);
+      RemoteIndex index = bench.pageserver().uploads().uploadedIndex(TENANT, timeline);
       if (index != null && Lsn.compare(index.remoteConsistentLsn(), lsn) >= 0
           && index.images().size() == bench.info(timeline).imageLsns().size()) {
         return;
@@ -329,29 +314,5 @@ class GcEndToEndTest {
       assertTrue(System.currentTimeMillis() < deadline, timeline + " is uploaded up to " + Lsn.format(lsn));
       Thread.sleep(50);
     }
-  }
-
-  private List<SafekeeperRef> deploySafekeepers() {
-    List<SafekeeperRef> safekeepers = new ArrayList<>();
-    for (String id : StorageBench.SAFEKEEPERS) {
-      safekeepers.add(SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2, 0),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await().ref());
-    }
-    return safekeepers;
-  }
-
-  private PageserverService.Handle deploy(PageserverConfig config) {
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return PageserverService.deploy(vertx, config, registry).await();
-  }
-
-  private static long insertLsn(TestCompute compute) throws Exception {
-    return Lsn.parse(compute.queryString("SELECT pg_current_wal_insert_lsn()::text"));
-  }
-
-  /** Ends the current segment; returns the next segment's start. */
-  private static long switchWal(TestCompute compute) throws Exception {
-    compute.execute("SELECT pg_switch_wal()");
-    return WalSegments.segmentStart(WalSegments.segmentNumber(insertLsn(compute)));
   }
 }

@@ -12,7 +12,6 @@ import dev.argondb.bus.PageserverFollowTimeline;
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.bus.SafekeeperRef;
 import dev.argondb.pgruntime.PgBinaries;
-import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.basebackup.BasebackupPlanner;
 import dev.argondb.pageserver.image.Image;
 import dev.argondb.pageserver.image.ImageChain;
@@ -22,16 +21,11 @@ import dev.argondb.pageserver.reconstruction.RedoMetrics;
 import dev.argondb.pageserver.timeline.Timeline;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.safekeeper.SafekeeperConfig;
-import dev.argondb.safekeeper.SafekeeperService;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,30 +53,22 @@ class ImageRollForwardEndToEndTest {
   private static final long TIMEOUT = 60_000;
   private static final long ONE_MB = 1 << 20;
 
-  private Vertx vertx;
-  private Path root;
-  private PageserverService.Handle pageserver;
-  private PrometheusMeterRegistry registry;
   private StorageBench bench;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    root = Files.createTempDirectory("argon-roll-forward-");
-    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
+    bench = StorageBench.open("argon-roll-forward-", TIMEOUT);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    bench.closeComputes();
-    vertx.close().await();
-    PgFiles.deleteRecursively(root);
+    bench.close();
   }
 
   @Test
   void rolledForwardImagesKeepTheDataAndBasebackupsBelowAnImageDoNotUseIt() throws Exception {
     // Checked on demand only, so the test decides where each image lands.
-    PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0).withRedo(ONE_MB, 1, 3_600_000);
+    PageserverConfig config = PageserverConfig.defaults(bench.path("pageserver"), 0).withRedo(ONE_MB, 1, 3_600_000);
     TestCompute primary = startPrimary(config);
 
     primary.execute("CREATE TABLE t(key int primary key, value text, tag int);"
@@ -112,8 +98,8 @@ class ImageRollForwardEndToEndTest {
     bench.awaitIngested(MAIN, currentLsn(primary));
 
     // A run that fails leaves nothing behind; the next one succeeds.
-    Timeline timeline = pageserver.timelines().get(TENANT, MAIN);
-    ImageRollForward failing = new ImageRollForward(failingPostgres(), ONE_MB, new RedoMetrics(registry));
+    Timeline timeline = bench.pageserver().timelines().get(TENANT, MAIN);
+    ImageRollForward failing = new ImageRollForward(failingPostgres(), ONE_MB, new RedoMetrics(bench.registry()));
     IOException failure = assertThrows(IOException.class, () -> failing.runIfDue(timeline));
     assertTrue(failure.getMessage().contains("simulated redo failure"), failure.getMessage());
     assertEquals(List.of(bench.info(MAIN).startLsn()), bench.info(MAIN).imageLsns());
@@ -122,14 +108,14 @@ class ImageRollForwardEndToEndTest {
     }
     assertFalse(Files.exists(timeline.dir().resolve("redo")), "no scratch directory is left");
 
-    List<Image> made = pageserver.reconstruction().checkNow().await();
+    List<Image> made = bench.pageserver().reconstruction().checkNow().await();
     assertEquals(1, made.size(), "one image rolled forward");
     Image first = made.get(0);
     assertTrue(Lsn.compare(first.checkpointLsn(), between) < 0 && Lsn.compare(between, first.lsn()) < 0,
         "the branch point " + Lsn.format(between) + " lies between the image's checkpoint "
             + Lsn.format(first.checkpointLsn()) + " and its LSN " + Lsn.format(first.lsn()));
     assertEquals(List.of(bench.info(MAIN).startLsn(), first.lsn()), bench.info(MAIN).imageLsns());
-    assertTrue(pageserver.reconstruction().checkNow().await().isEmpty(), "not due again without new WAL");
+    assertTrue(bench.pageserver().reconstruction().checkNow().await().isEmpty(), "not due again without new WAL");
 
     // The newest state through the new image: same data, sound indexes, the dropped table gone.
     assertEquals(first.lsn(), planner().plan(TENANT, MAIN, 0).image().lsn());
@@ -153,7 +139,7 @@ class ImageRollForwardEndToEndTest {
     primary.execute("SELECT pg_logical_emit_message(false, 'pad', repeat('x', 1500000))");
     Map<String, String> atSecond = checksums(primary);
     bench.awaitIngested(MAIN, currentLsn(primary));
-    Image second = pageserver.reconstruction().checkNow().await().get(0);
+    Image second = bench.pageserver().reconstruction().checkNow().await().get(0);
     long secondBytes = ImageStore.bytesOnDisk(second);
     LOG.info("Sizes: second delta {} KB of a {} KB data directory", secondBytes / 1024,
         chainAt(second.lsn()).materializedBytes() / 1024);
@@ -161,8 +147,8 @@ class ImageRollForwardEndToEndTest {
     assertEquals(3, chainAt(second.lsn()).layers().size());
 
     // Across a pageserver restart the chain is read back from disk.
-    pageserver.undeploy(vertx).await();
-    pageserver = deployPageserver(config);
+    bench.stopPageserver();
+    bench.deployPageserver(config);
     assertEquals(List.of(bench.info(MAIN).startLsn(), first.lsn(), second.lsn()), bench.info(MAIN).imageLsns());
     assertSameDataAndSoundIndexes(MAIN, 0, atSecond);
 
@@ -180,7 +166,7 @@ class ImageRollForwardEndToEndTest {
 
   @Test
   void theVerticleRollsImagesForwardByItself() throws Exception {
-    PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0).withRedo(ONE_MB, 1, 200);
+    PageserverConfig config = PageserverConfig.defaults(bench.path("pageserver"), 0).withRedo(ONE_MB, 1, 200);
     TestCompute primary = startPrimary(config);
     primary.execute("CREATE TABLE t(key int primary key, value text);"
         + "INSERT INTO t SELECT g, repeat('w', 100) || g FROM generate_series(1, 15000) g");
@@ -195,14 +181,14 @@ class ImageRollForwardEndToEndTest {
       Thread.sleep(100);
     }
     // More WAL may have made another image meanwhile: at least the one seen is counted.
-    assertTrue(metric("argon_pageserver_redo_runs_total{outcome=\"success\"}") >= 1, registry.scrape());
-    assertTrue(metric("argon_pageserver_redo_seconds_count") >= 1, registry.scrape());
+    assertTrue(metric("argon_pageserver_redo_runs_total{outcome=\"success\"}") >= 1, bench.registry().scrape());
+    assertTrue(metric("argon_pageserver_redo_seconds_count") >= 1, bench.registry().scrape());
     assertEquals(expected.get("t"), checksumsOf(MAIN, 0, List.of("t")).get("t"));
   }
 
   /** Binaries whose postgres fails at once, as a redo run that goes wrong. */
   private PgBinaries failingPostgres() throws IOException {
-    Path bin = root.resolve("failing-bin");
+    Path bin = bench.path("failing-bin");
     Files.createDirectories(bin);
     for (String name : List.of("postgres", "initdb")) {
       Path script = bin.resolve(name);
@@ -213,7 +199,7 @@ class ImageRollForwardEndToEndTest {
   }
 
   private double metric(String series) {
-    for (String line : registry.scrape().split("\n")) {
+    for (String line : bench.registry().scrape().split("\n")) {
       if (line.startsWith(series + " ")) {
         return Double.parseDouble(line.substring(series.length() + 1).trim());
       }
@@ -222,12 +208,8 @@ class ImageRollForwardEndToEndTest {
   }
 
   private TestCompute startPrimary(PageserverConfig config) throws Exception {
-    List<SafekeeperRef> safekeepers = new ArrayList<>();
-    for (String id : SAFEKEEPERS) {
-      safekeepers.add(SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await().ref());
-    }
-    pageserver = deployPageserver(config);
+    List<SafekeeperRef> safekeepers = bench.deploySafekeepers(SafekeeperConfig.DEFAULT_WAL_RETENTION_MARGIN_BYTES);
+    bench.deployPageserver(config);
     PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD), PageserverTimelineInfo.class);
     TestCompute primary = bench.startCompute(MAIN, 0);
@@ -237,17 +219,12 @@ class ImageRollForwardEndToEndTest {
     return primary;
   }
 
-  private PageserverService.Handle deployPageserver(PageserverConfig config) {
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return PageserverService.deploy(vertx, config, registry).await();
-  }
-
   private BasebackupPlanner planner() {
-    return new BasebackupPlanner(pageserver.timelines());
+    return new BasebackupPlanner(bench.pageserver().timelines());
   }
 
   private ImageChain chainAt(long lsn) throws Exception {
-    return ImageChain.seenFrom(pageserver.timelines().get(TENANT, MAIN), lsn);
+    return ImageChain.seenFrom(bench.pageserver().timelines().get(TENANT, MAIN), lsn);
   }
 
   /** A compute from a basebackup at {@code lsn}: every table's checksum as expected, amcheck passes on every btree. */

@@ -14,22 +14,14 @@ import dev.argondb.bus.grpc.BasebackupRequest;
 import dev.argondb.bus.grpc.PageserverGrpcClient;
 import dev.argondb.bus.grpc.PagesRequest;
 import dev.argondb.pgformat.Lsn;
-import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.safekeeper.SafekeeperConfig;
-import dev.argondb.safekeeper.SafekeeperService;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,10 +51,6 @@ class LazyBasebackupTest {
   private static final String LAZY_SIZE = "ARGON.lazy_size";
   private static final Pattern RELATION_DATA = Pattern.compile("(base/\\d+|global)/\\d+(_(fsm|vm))?(\\.\\d+)?");
 
-  private Vertx vertx;
-  private Path root;
-  private PrometheusMeterRegistry registry;
-  private PageserverService.Handle pageserver;
   private StorageBench bench;
   private GrpcClient grpc;
   /** A commit end past the delta image: both basebackups and every page read are at it. */
@@ -73,20 +61,13 @@ class LazyBasebackupTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    root = Files.createTempDirectory("argon-lazy-basebackup-");
-    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
+    bench = StorageBench.open("argon-lazy-basebackup-", TIMEOUT);
     // A 1 MiB piece is over the client's default maximum message size (256 KB), as it is for a compute.
-    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(PIECE + 1024));
-    List<SafekeeperRef> safekeepers = new ArrayList<>();
-    for (String id : StorageBench.SAFEKEEPERS) {
-      safekeepers.add(SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await().ref());
-    }
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    grpc = GrpcClient.client(bench.vertx(), new GrpcClientOptions().setMaxMessageSize(PIECE + 1024));
+    List<SafekeeperRef> safekeepers = bench.deploySafekeepers(SafekeeperConfig.DEFAULT_WAL_RETENTION_MARGIN_BYTES);
     // Images are rolled forward on demand only, so the test knows which image the reads go through.
-    pageserver = PageserverService.deploy(vertx, PageserverConfig.defaults(root.resolve("pageserver"), 0)
-        .withRedo(1 << 20, 1, 3_600_000), registry).await();
+    bench.deployPageserver(PageserverConfig.defaults(bench.path("pageserver"), 0)
+        .withRedo(1 << 20, 1, 3_600_000));
     PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
         PageserverTimelineInfo.class);
@@ -101,7 +82,7 @@ class LazyBasebackupTest {
     primary.execute("CHECKPOINT");
     tableFile = primary.queryString("SELECT pg_relation_filepath('t')");
     bench.awaitIngested(MAIN, currentLsn(primary));
-    assertEquals(1, pageserver.reconstruction().checkNow().await().size(), "a delta image holds the table");
+    assertEquals(1, bench.pageserver().reconstruction().checkNow().await().size(), "a delta image holds the table");
     primary.execute("INSERT INTO t VALUES (0, 'after the image')");
     lsn = currentLsn(primary);
     bench.awaitIngested(MAIN, lsn);
@@ -109,9 +90,7 @@ class LazyBasebackupTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    bench.closeComputes();
-    vertx.close().await();
-    PgFiles.deleteRecursively(root);
+    bench.close();
   }
 
   @Test
@@ -155,7 +134,8 @@ class LazyBasebackupTest {
     assertTrue(lazyFiles > 10, "catalogs of initdb are lazy too: " + lazyFiles);
     assertEquals(served + requests, counter("argon_pageserver_getpages_requests_total", "status", "OK"));
     assertEquals(servedBytes + lazyBytes, counter("argon_pageserver_getpages_bytes_total"));
-    assertTrue(registry.scrape().contains("argon_pageserver_getpages_duration_seconds_count"), registry.scrape());
+    String metrics = bench.registry().scrape();
+    assertTrue(metrics.contains("argon_pageserver_getpages_duration_seconds_count"), metrics);
   }
 
   @Test
@@ -209,7 +189,7 @@ class LazyBasebackupTest {
   private Map<String, Entry> basebackup(long lazyMinBytes) throws Exception {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     Promise<Long> done = Promise.promise();
-    vertx.runOnContext(v -> grpc.request(address(), PageserverGrpcClient.GetBasebackup)
+    bench.vertx().runOnContext(v -> grpc.request(address(), PageserverGrpcClient.GetBasebackup)
         .compose(call -> call.send(BasebackupRequest.newBuilder().setTenantId(TENANT).setTimelineId(MAIN).setLsn(lsn)
             .setLazyMinBytes(lazyMinBytes).build()))
         .onFailure(done::fail)
@@ -242,7 +222,7 @@ class LazyBasebackupTest {
    */
   private Reply getPages(String timeline, long at, String path, long offset, int length) {
     Promise<Reply> done = Promise.promise();
-    vertx.runOnContext(v -> grpc.request(address(), PageserverGrpcClient.GetPages)
+    bench.vertx().runOnContext(v -> grpc.request(address(), PageserverGrpcClient.GetPages)
         .compose(call -> call.send(PagesRequest.newBuilder().setTenantId(TENANT).setTimelineId(timeline).setLsn(at)
             .setPath(path).setOffset(offset).setLength(length).build()))
         .onFailure(done::fail)
@@ -264,11 +244,11 @@ class LazyBasebackupTest {
   }
 
   private SocketAddress address() {
-    return SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host());
+    return SocketAddress.inetSocketAddress(bench.pageserver().port(), bench.pageserver().host());
   }
 
   private double counter(String name, String... tags) {
-    var counter = registry.find(name).tags(tags).counter();
+    var counter = bench.registry().find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();
   }
 

@@ -15,20 +15,14 @@ import dev.argondb.bus.PageserverLsnAtTime;
 import dev.argondb.bus.PageserverLsnForTime;
 import dev.argondb.bus.PageserverTimelineInfo;
 import dev.argondb.bus.SafekeeperRef;
-import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pageserver.index.CheckpointEntry;
 import dev.argondb.pageserver.index.CommitEntry;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.safekeeper.SafekeeperConfig;
-import dev.argondb.safekeeper.SafekeeperService;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -51,34 +45,22 @@ class PageserverEndToEndTest {
   /** How long a basebackup waits for ingest here: short, since one test waits for a refusal. */
   private static final long WAIT_MILLIS = 2_000;
 
-  private Vertx vertx;
-  private Path root;
-  private PageserverService.Handle pageserver;
-  private PrometheusMeterRegistry registry;
   private StorageBench bench;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    root = Files.createTempDirectory("argon-pageserver-e2e-");
-    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
+    bench = StorageBench.open("argon-pageserver-e2e-", TIMEOUT);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    bench.closeComputes();
-    vertx.close().await();
-    PgFiles.deleteRecursively(root);
+    bench.close();
   }
 
   @Test
   void basebackupsBranchesAndTimestampsAtExactLsnsAcrossAPageserverRestart() throws Exception {
-    List<SafekeeperRef> safekeepers = new ArrayList<>();
-    for (String id : SAFEKEEPERS) {
-      safekeepers.add(SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2),
-          registry()).await().ref());
-    }
-    pageserver = deployPageserver();
+    List<SafekeeperRef> safekeepers = bench.deploySafekeepers(SafekeeperConfig.DEFAULT_WAL_RETENTION_MARGIN_BYTES);
+    deployPageserver();
 
     // A root timeline is one initdb; a compute starts from its basebackup at the timeline's start.
     PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
@@ -138,15 +120,15 @@ class PageserverEndToEndTest {
     assertEquals(BusErrors.NOT_FOUND, unknown.failureCode());
 
     // (e) a restarted pageserver resumes ingest where it left off: no WAL lost, none indexed twice.
-    pageserver.undeploy(vertx).await();
+    bench.stopPageserver();
     primary.execute("INSERT INTO t SELECT g, 'c' || g FROM generate_series(201, 300) g");
     long afterC = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
     String checksumC = primary.checksum();
-    pageserver = deployPageserver();
+    deployPageserver();
     bench.awaitIngested(MAIN, afterC);
     assertEquals(checksumC, bench.checksumOf(MAIN, 0));
     assertEquals(checksumA, bench.checksumOf(BRANCH, 0));
-    var index = pageserver.timelines().get(TENANT, MAIN).index();
+    var index = bench.pageserver().timelines().get(TENANT, MAIN).index();
     List<CommitEntry> commits = index.commits().all();
     for (int i = 1; i < commits.size(); i++) {
       assertTrue(Lsn.compare(commits.get(i - 1).endLsn(), commits.get(i).lsn()) <= 0, "commits in order, once each");
@@ -166,18 +148,19 @@ class PageserverEndToEndTest {
     long afterD = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
     String checksumD = primary.checksum();
     assertTrue(Lsn.compare(bench.info(MAIN).lastRecordLsn(), afterD) < 0, "not ingested while following no safekeeper");
-    Path waitingDir = root.resolve("computes").resolve("waiting").resolve("pgdata");
+    Path waitingDir = bench.path("computes").resolve("waiting").resolve("pgdata");
     var waiting = bench.basebackups().fetch(bench.pageserverAddress(), TENANT,
         MAIN, afterD, waitingDir);
     long deadline = System.currentTimeMillis() + TIMEOUT;
-    while (registry.get("argon_pageserver_basebackups_waiting").gauge().value() < 1) {
+    while (bench.registry().get("argon_pageserver_basebackups_waiting").gauge().value() < 1) {
       assertTrue(System.currentTimeMillis() < deadline, "the basebackup waits for ingest");
       Thread.sleep(10);
     }
     assertFalse(waiting.isComplete());
     // So does a branch at the end given the commit LSN to catch up with: it holds the commit made before it.
-    Future<PageserverTimelineInfo> branchAtEnd = Bus.request(vertx.eventBus(), BusAddresses.PAGESERVER_CREATE_TIMELINE,
-        PageserverCreateTimeline.branchAtEnd(TENANT, AT_END, MAIN, afterD), PageserverTimelineInfo.class, TIMEOUT);
+    Future<PageserverTimelineInfo> branchAtEnd = Bus.request(bench.vertx().eventBus(),
+        BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branchAtEnd(TENANT, AT_END, MAIN, afterD),
+        PageserverTimelineInfo.class, TIMEOUT);
     Thread.sleep(200);
     assertFalse(branchAtEnd.isComplete(), "the branch waits for ingest to reach the commit LSN");
     bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
@@ -186,7 +169,7 @@ class PageserverEndToEndTest {
     assertTrue(Lsn.compare(branchAtEnd.await().startLsn(), afterD) >= 0,
         "branch at " + Lsn.format(branchAtEnd.await().startLsn()) + ", commit at " + Lsn.format(afterD));
     assertEquals(checksumD, bench.checksumOf(AT_END, 0));
-    assertEquals(0.0, registry.get("argon_pageserver_basebackups_waiting").gauge().value());
+    assertEquals(0.0, bench.registry().get("argon_pageserver_basebackups_waiting").gauge().value());
     try (TestCompute fromWait = TestCompute.start(waitingDir, Map.of())) {
       assertEquals(checksumD, fromWait.checksum());
     }
@@ -196,25 +179,20 @@ class PageserverEndToEndTest {
       bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, branchId),
           PageserverTimelineInfo.class);
     }
-    Path mainDir = pageserver.timelines().directoryOf(TENANT, MAIN);
+    Path mainDir = bench.pageserver().timelines().directoryOf(TENANT, MAIN);
     bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, MAIN),
         PageserverTimelineInfo.class);
     assertFalse(Files.exists(mainDir));
     assertEquals(BusErrors.NOT_FOUND, assertThrows(ReplyException.class, () -> bench.info(MAIN)).failureCode());
   }
 
-  private PageserverService.Handle deployPageserver() {
-    registry = registry();
-    return PageserverService.deploy(vertx, PageserverConfig.defaults(root.resolve("pageserver"), 0)
-        .withBasebackupWaitMillis(WAIT_MILLIS), registry).await();
-  }
-
-  private static PrometheusMeterRegistry registry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private void deployPageserver() {
+    bench.deployPageserver(PageserverConfig.defaults(bench.path("pageserver"), 0)
+        .withBasebackupWaitMillis(WAIT_MILLIS));
   }
 
   private void assertRefused(String timeline, long lsn, String reason) {
-    Path dataDir = root.resolve("refused").resolve(Lsn.format(lsn).replace('/', '_'));
+    Path dataDir = bench.path("refused").resolve(Lsn.format(lsn).replace('/', '_'));
     Exception e = assertThrows(Exception.class, () -> bench.basebackups().fetch(
         bench.pageserverAddress(), TENANT, timeline, lsn, dataDir).await());
     assertTrue(String.valueOf(e.getMessage()).contains(reason), "refusal says '" + reason + "': " + e.getMessage());

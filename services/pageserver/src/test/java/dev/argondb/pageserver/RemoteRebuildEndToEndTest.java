@@ -26,18 +26,14 @@ import dev.argondb.pageserver.remote.TestS3Server;
 import dev.argondb.pageserver.timeline.Timelines;
 import dev.argondb.pgformat.Lsn;
 import dev.argondb.pgformat.WalSegments;
-import dev.argondb.safekeeper.SafekeeperConfig;
-import dev.argondb.safekeeper.SafekeeperService;
 import dev.argondb.safekeeper.wal.TimelineDirectory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
@@ -57,36 +53,28 @@ class RemoteRebuildEndToEndTest {
   private static final List<String> SAFEKEEPERS = StorageBench.SAFEKEEPERS;
   private static final long TIMEOUT = 60_000;
 
-  private Vertx vertx;
-  private Path root;
-  private PageserverService.Handle pageserver;
-  private PrometheusMeterRegistry registry;
   private StorageBench bench;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    root = Files.createTempDirectory("argon-remote-e2e-");
-    bench = new StorageBench(vertx, root, () -> pageserver, TIMEOUT);
+    bench = StorageBench.open("argon-remote-e2e-", TIMEOUT);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    bench.closeComputes();
-    vertx.close().await();
-    PgFiles.deleteRecursively(root);
+    bench.close();
   }
 
   @Test
   void aPageserverRebuiltFromS3ServesEveryTimelineWithTheSameDataAfterTheServerWasDownMidUpload()
       throws Exception {
-    try (TestS3Server s3 = new TestS3Server(root.resolve("s3"))) {
+    try (TestS3Server s3 = new TestS3Server(bench.path("s3"))) {
       RemoteStorageConfig remote = s3.config("argon", "cluster");
-      List<SafekeeperRef> safekeepers = deploySafekeepers();
+      List<SafekeeperRef> safekeepers = bench.deploySafekeepers(0);
       // Images roll forward after 1 MB of WAL, so delta images are uploaded and restored too.
-      PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0).withRedo(1 << 20, 1, 500)
+      PageserverConfig config = PageserverConfig.defaults(bench.path("pageserver"), 0).withRedo(1 << 20, 1, 500)
           .withRemoteStorage(remote);
-      pageserver = deploy(config);
+      bench.deployPageserver(config);
 
       PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
           PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
@@ -104,20 +92,20 @@ class RemoteRebuildEndToEndTest {
       bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE, PageserverCreateTimeline.branch(TENANT, BRANCH, MAIN, afterA),
           PageserverTimelineInfo.class);
       primary.execute("CHECKPOINT");
-      long firstSwitch = switchWal(primary);
+      long firstSwitch = StorageBench.switchWal(primary);
       primary.execute("INSERT INTO t SELECT g, 'b' || g FROM generate_series(1001, 2000) g");
       awaitRemote(MAIN, lsn -> Lsn.compare(lsn, firstSwitch) >= 0, "the first whole segment is uploaded");
 
       // The S3 server goes away while more WAL (and perhaps an image) waits to be uploaded.
       s3.stop();
       primary.execute("CHECKPOINT");
-      long secondSwitch = switchWal(primary);
+      long secondSwitch = StorageBench.switchWal(primary);
       primary.execute("INSERT INTO t SELECT g, 'c' || g FROM generate_series(2001, 3000) g");
       long afterC = Lsn.parse(primary.queryString("SELECT pg_current_wal_insert_lsn()::text"));
       String checksumC = primary.checksum();
       bench.awaitIngested(MAIN, afterC);
       long deadline = System.currentTimeMillis() + TIMEOUT;
-      while (registry.get("argon_pageserver_remote_retries_total").tag("op", "put").counter().count() < 2) {
+      while (bench.registry().get("argon_pageserver_remote_retries_total").tag("op", "put").counter().count() < 2) {
         assertTrue(System.currentTimeMillis() < deadline, "uploads are retried while the S3 server is down");
         Thread.sleep(50);
       }
@@ -135,16 +123,16 @@ class RemoteRebuildEndToEndTest {
       assertTrue(Lsn.compare(consistent, afterC) < 0, "the last rows are only on the safekeepers");
       awaitRemote(BRANCH, lsn -> lsn == afterA, "the branch's index is uploaded: consistent at its start");
       List<Long> imageLsns = bench.info(MAIN).imageLsns();
-      assertTrue(registry.get("argon_pageserver_remote_uploaded_objects_total").tag("kind", "wal").counter().count()
-          >= 2, "two whole segments (and the initdb part if a pass ran before the first segment was whole)");
-      assertTrue(registry.get("argon_pageserver_remote_uploaded_bytes_total").tag("kind", "image").counter().count()
-          > 0);
+      assertTrue(bench.registry().get("argon_pageserver_remote_uploaded_objects_total").tag("kind", "wal").counter()
+          .count() >= 2, "two whole segments (and the initdb part if a pass ran before the first segment was whole)");
+      assertTrue(bench.registry().get("argon_pageserver_remote_uploaded_bytes_total").tag("kind", "image").counter()
+          .count() > 0);
       assertTrue(imageLsns.size() >= 2, "a delta image was made and uploaded: " + imageLsns);
 
       // Safekeepers (margin 0) drop the segments below the remote consistent LSN.
       deadline = System.currentTimeMillis() + TIMEOUT;
       for (String id : SAFEKEEPERS) {
-        TimelineDirectory dir = TimelineDirectory.of(root.resolve(id), TENANT, MAIN);
+        TimelineDirectory dir = TimelineDirectory.of(bench.path(id), TENANT, MAIN);
         while (dir.segmentNumbers().get(0) < WalSegments.segmentNumber(consistent)) {
           assertTrue(System.currentTimeMillis() < deadline, id + " drops WAL below " + Lsn.format(consistent));
           Thread.sleep(50);
@@ -153,9 +141,9 @@ class RemoteRebuildEndToEndTest {
 
       // Wipe the pageserver; a new one with the same remote storage rebuilds every timeline, lazily. (No image
       // roll forward on it: only basebackups read images here.)
-      pageserver.undeploy(vertx).await();
-      PgFiles.deleteRecursively(root.resolve("pageserver"));
-      pageserver = deploy(config.withRedo(64 << 20, 1, 500));
+      bench.stopPageserver();
+      PgFiles.deleteRecursively(bench.path("pageserver"));
+      bench.deployPageserver(config.withRedo(64 << 20, 1, 500));
       assertTrue(Lsn.compare(bench.info(MAIN).lastRecordLsn(), consistent) >= 0, "restored up to the consistent LSN");
       assertEquals(afterA, bench.info(BRANCH).startLsn());
       assertTrue(bench.info(MAIN).imageLsns().containsAll(imageLsns), "images restored: " + bench.info(MAIN).imageLsns());
@@ -169,32 +157,32 @@ class RemoteRebuildEndToEndTest {
       assertEquals(0.0, counter("argon_pageserver_layer_cache_misses_total"));
       double getsBefore = remoteGets();
       // Two basebackups at once share each image's download: as many downloads as images now on disk.
-      Future<Long> first = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, root.resolve("bb-1"));
-      Future<Long> second = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, root.resolve("bb-2"));
+      Future<Long> first = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, bench.path("bb-1"));
+      Future<Long> second = bench.basebackups().fetch(bench.pageserverAddress(), TENANT, MAIN, 0, bench.path("bb-2"));
       Future.all(first, second).await();
       long local = imageLsns.stream().filter(lsn -> !Files.exists(imageDir(MAIN, lsn).resolve(ImageStore.REMOTE_ONLY)))
           .count();
       assertTrue(local >= 1, "the chain is on disk now");
-      assertEquals(local, registry.get("argon_pageserver_layer_cache_download_seconds").timer().count());
+      assertEquals(local, bench.registry().get("argon_pageserver_layer_cache_download_seconds").timer().count());
       assertEquals(checksumC, bench.checksumOf(MAIN, 0));
       assertTrue(imageBytesDownloaded() > 0, "the basebackup downloaded its image chain");
       assertTrue(counter("argon_pageserver_layer_cache_misses_total") >= 1);
       assertTrue(remoteGets() > getsBefore);
       assertEquals(checksumA, bench.checksumOf(MAIN, afterA));
       assertEquals(checksumA, bench.checksumOf(BRANCH, 0));
-      assertTrue(registry.get("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "wal").counter().count()
-          >= 2.0 * WalSegments.SEGMENT_SIZE);
+      assertTrue(bench.registry().get("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "wal").counter()
+          .count() >= 2.0 * WalSegments.SEGMENT_SIZE);
     }
   }
 
   @Test
   void aLayerCacheSmallerThanTheImagesEvictsUploadedOnesAndABasebackupDownloadsThemAgain() throws Exception {
     long limit = 1 << 20; // far below the first (full) image
-    try (TestS3Server s3 = new TestS3Server(root.resolve("s3"))) {
-      List<SafekeeperRef> safekeepers = deploySafekeepers();
-      PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0).withRedo(1 << 20, 1, 500)
+    try (TestS3Server s3 = new TestS3Server(bench.path("s3"))) {
+      List<SafekeeperRef> safekeepers = bench.deploySafekeepers(0);
+      PageserverConfig config = PageserverConfig.defaults(bench.path("pageserver"), 0).withRedo(1 << 20, 1, 500)
           .withRemoteStorage(s3.config("argon", "cache")).withLayerCacheBytes(limit);
-      pageserver = deploy(config);
+      bench.deployPageserver(config);
       PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
           PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
           PageserverTimelineInfo.class);
@@ -239,17 +227,17 @@ class RemoteRebuildEndToEndTest {
         Thread.sleep(50);
       }
       assertEquals(checksum, bench.checksumOf(MAIN, afterInsert));
-      assertTrue(registry.get("argon_pageserver_layer_cache_limit_bytes").gauge().value() == limit);
+      assertTrue(bench.registry().get("argon_pageserver_layer_cache_limit_bytes").gauge().value() == limit);
     }
   }
 
   @Test
   void aCorruptImageLayerIsRefusedWhenReadAndACorruptWalLayerRefusesItsTimeline() throws Exception {
-    Path remoteDir = root.resolve("remote");
-    List<SafekeeperRef> safekeepers = deploySafekeepers();
-    PageserverConfig config = PageserverConfig.defaults(root.resolve("pageserver"), 0)
+    Path remoteDir = bench.path("remote");
+    List<SafekeeperRef> safekeepers = bench.deploySafekeepers(0);
+    PageserverConfig config = PageserverConfig.defaults(bench.path("pageserver"), 0)
         .withRemoteStorage(new RemoteStorageConfig.Directory(remoteDir));
-    pageserver = deploy(config);
+    bench.deployPageserver(config);
     PageserverTimelineInfo main = bench.request(BusAddresses.PAGESERVER_CREATE_TIMELINE,
         PageserverCreateTimeline.root(TENANT, MAIN, TestCompute.USER, TestCompute.PASSWORD),
         PageserverTimelineInfo.class);
@@ -258,7 +246,7 @@ class RemoteRebuildEndToEndTest {
     bench.request(BusAddresses.PAGESERVER_FOLLOW_TIMELINE, new PageserverFollowTimeline(TENANT, MAIN, safekeepers),
         PageserverTimelineInfo.class);
     primary.execute("CREATE TABLE t(key int primary key, value text)");
-    long switched = switchWal(primary);
+    long switched = StorageBench.switchWal(primary);
     primary.execute("INSERT INTO t VALUES (1, 'one')");
     awaitRemote(MAIN, lsn -> Lsn.compare(lsn, switched) >= 0, "a whole segment is uploaded");
 
@@ -270,18 +258,18 @@ class RemoteRebuildEndToEndTest {
     bench.request(BusAddresses.PAGESERVER_DELETE_TIMELINE, new PageserverDeleteTimeline(TENANT, BRANCH),
         PageserverTimelineInfo.class);
     awaitFile(branchIndex, false);
-    pageserver.undeploy(vertx).await();
+    bench.stopPageserver();
 
     // One byte of the uploaded image layer flips: the rebuilt pageserver lists the timeline (images are fetched
     // when read), but its basebackup fails naming the layer, installs nothing, and the next request tries again.
     RemoteIndex index = uploaded(remoteDir, MAIN);
     RemoteLayer imageLayer = index.images().get(0);
     flipByte(remoteDir.resolve(RemoteKeys.timelinePrefix(TENANT, MAIN) + imageLayer.name()), imageLayer.size() / 2);
-    PgFiles.deleteRecursively(root.resolve("pageserver"));
-    pageserver = deploy(config);
+    PgFiles.deleteRecursively(bench.path("pageserver"));
+    bench.deployPageserver(config);
     assertEquals(MAIN, bench.info(MAIN).timelineId(), "listed");
     for (int attempt = 1; attempt <= 2; attempt++) {
-      Path target = root.resolve("refused-" + attempt);
+      Path target = bench.path("refused-" + attempt);
       Exception refused = assertThrows(Exception.class, () -> bench.basebackups().fetch(bench.pageserverAddress(),
           TENANT, MAIN, 0, target).await());
       assertTrue(refused.getMessage().contains(imageLayer.name()) && refused.getMessage().contains("corrupt")
@@ -291,25 +279,26 @@ class RemoteRebuildEndToEndTest {
       assertTrue(Files.exists(image.resolve(ImageStore.REMOTE_ONLY)), "still remote only");
       assertFalse(Files.exists(image.resolve("pgdata")), "nothing of the corrupt layer installed");
     }
-    pageserver.undeploy(vertx).await();
+    bench.stopPageserver();
 
     // One byte of the uploaded WAL segment flips: a rebuild refuses the timeline (WAL is needed to index it).
     String walName = index.wal().get(0).name();
     flipByte(remoteDir.resolve(RemoteKeys.timelinePrefix(TENANT, MAIN) + walName), WalSegments.SEGMENT_SIZE / 2);
-    PgFiles.deleteRecursively(root.resolve("pageserver"));
-    pageserver = deploy(config);
+    PgFiles.deleteRecursively(bench.path("pageserver"));
+    bench.deployPageserver(config);
     ReplyException unknown = assertThrows(ReplyException.class, () -> bench.info(MAIN));
     assertEquals(BusErrors.NOT_FOUND, unknown.failureCode());
-    assertFalse(Files.exists(pageserver.timelines().directoryOf(TENANT, MAIN)), "nothing of it is left");
+    assertFalse(Files.exists(bench.pageserver().timelines().directoryOf(TENANT, MAIN)), "nothing of it is left");
 
     // The refusal names the layer and the checksums; an unreadable index refuses its own timeline only.
     String other = "33333333333333333333333333333333";
     Files.createDirectories(remoteDir.resolve(RemoteKeys.index(TENANT, other)).getParent());
     Files.writeString(remoteDir.resolve(RemoteKeys.index(TENANT, other)), "not json");
     RemoteMetrics metrics = new RemoteMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    RemoteStorage storage = RemoteStorages.open(vertx, new RemoteStorageConfig.Directory(remoteDir), metrics).await();
-    RemoteRestore.Result result = new RemoteRestore(vertx, storage, metrics, new Timelines(root.resolve("again")),
-        root.resolve("again-staging")).restoreMissing().await();
+    RemoteStorage storage = RemoteStorages.open(bench.vertx(), new RemoteStorageConfig.Directory(remoteDir), metrics)
+        .await();
+    RemoteRestore.Result result = new RemoteRestore(bench.vertx(), storage, metrics, new Timelines(bench.path("again")),
+        bench.path("again-staging")).restoreMissing().await();
     assertEquals(List.of(), result.restored());
     String reason = result.refused().get(TENANT + "/" + MAIN);
     assertTrue(reason != null && reason.contains(walName) && reason.contains("corrupt")
@@ -327,7 +316,8 @@ class RemoteRebuildEndToEndTest {
   }
 
   private Path imageDir(String timeline, long lsn) {
-    return pageserver.timelines().directoryOf(TENANT, timeline).resolve("images").resolve(String.format("%016X", lsn));
+    return bench.pageserver().timelines().directoryOf(TENANT, timeline).resolve("images")
+        .resolve(String.format("%016X", lsn));
   }
 
   /**
@@ -353,18 +343,19 @@ class RemoteRebuildEndToEndTest {
   }
 
   private double counter(String name) {
-    var counter = registry.find(name).counter();
+    var counter = bench.registry().find(name).counter();
     return counter == null ? 0 : counter.count();
   }
 
   private double imageBytesDownloaded() {
-    var counter = registry.find("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "image").counter();
+    var counter = bench.registry().find("argon_pageserver_remote_downloaded_bytes_total").tag("kind", "image")
+        .counter();
     return counter == null ? 0 : counter.count();
   }
 
   /** Remote GETs (downloads) the pageserver made. */
   private double remoteGets() {
-    var timer = registry.find("argon_pageserver_remote_operation_seconds").tag("op", "get").timer();
+    var timer = bench.registry().find("argon_pageserver_remote_operation_seconds").tag("op", "get").timer();
     return timer == null ? 0 : timer.count();
   }
 
@@ -381,30 +372,8 @@ class RemoteRebuildEndToEndTest {
         Files.readString(remoteDir.resolve(RemoteKeys.index(TENANT, timeline)))));
   }
 
-  private List<SafekeeperRef> deploySafekeepers() {
-    List<SafekeeperRef> safekeepers = new ArrayList<>();
-    for (String id : SAFEKEEPERS) {
-      // No retention margin: every segment below the remote consistent LSN goes.
-      safekeepers.add(SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2, 0),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await().ref());
-    }
-    return safekeepers;
-  }
-
-  private PageserverService.Handle deploy(PageserverConfig config) {
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return PageserverService.deploy(vertx, config, registry).await();
-  }
-
-  /** Ends the current segment; returns the switch record's end (the next segment's start). */
-  private static long switchWal(TestCompute compute) throws Exception {
-    compute.execute("SELECT pg_switch_wal()");
-    long lsn = Lsn.parse(compute.queryString("SELECT pg_current_wal_insert_lsn()::text"));
-    return WalSegments.segmentStart(WalSegments.segmentNumber(lsn));
-  }
-
   private RemoteIndex uploaded(String timeline) {
-    return pageserver.uploads().uploadedIndex(TENANT, timeline);
+    return bench.pageserver().uploads().uploadedIndex(TENANT, timeline);
   }
 
   private void awaitRemote(String timeline, LongPredicate consistent, String what) throws Exception {

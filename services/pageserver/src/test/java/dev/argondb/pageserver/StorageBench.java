@@ -14,19 +14,26 @@ import dev.argondb.bus.TimelineState;
 import dev.argondb.bus.WalSource;
 import dev.argondb.compute.basebackup.BasebackupClient;
 import dev.argondb.pgformat.Lsn;
+import dev.argondb.pgformat.WalSegments;
+import dev.argondb.pgruntime.PgFiles;
+import dev.argondb.safekeeper.SafekeeperConfig;
+import dev.argondb.safekeeper.SafekeeperService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * What the pageserver's end-to-end tests do around it, in one place: start real computes from its basebackups,
- * have real safekeepers stream from a compute (as the compute agent and the control plane would), wait for ingest,
- * and ask the pageserver over the bus. The computes it started are stopped by {@link #closeComputes()}.
+ * What the pageserver's end-to-end tests do around it, in one place: a Vert.x and a temporary directory per test,
+ * real safekeepers and the pageserver deployed on it (and restarted), real computes started from its basebackups,
+ * safekeepers streaming from a compute (as the compute agent and the control plane would), waiting for ingest, and
+ * requests to the pageserver over the bus. {@link #close()} stops everything and deletes the directory.
  */
 final class StorageBench {
   static final String TENANT = "0123456789abcdef0123456789abcdef";
@@ -37,19 +44,68 @@ final class StorageBench {
 
   private final Vertx vertx;
   private final Path root;
-  /** The test's current pageserver (tests restart it). */
-  private final Supplier<PageserverService.Handle> pageserver;
   private final long timeoutMillis;
   private final BasebackupClient basebackups;
   private final List<TestCompute> computes = new ArrayList<>();
   private int computeDirs;
+  /** The test's current pageserver and its metrics (tests restart it). */
+  private PageserverService.Handle pageserver;
+  private PrometheusMeterRegistry registry;
 
-  StorageBench(Vertx vertx, Path root, Supplier<PageserverService.Handle> pageserver, long timeoutMillis) {
+  private StorageBench(Vertx vertx, Path root, long timeoutMillis) {
     this.vertx = vertx;
     this.root = root;
-    this.pageserver = pageserver;
     this.timeoutMillis = timeoutMillis;
     this.basebackups = new BasebackupClient(vertx, GrpcClient.client(vertx));
+  }
+
+  /** A new Vert.x and a new temporary directory ({@code tempPrefix}...); bus requests wait {@code timeoutMillis}. */
+  static StorageBench open(String tempPrefix, long timeoutMillis) throws Exception {
+    return new StorageBench(Vertx.vertx(), Files.createTempDirectory(tempPrefix), timeoutMillis);
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** {@code name} in the test's directory. */
+  Path path(String name) {
+    return root.resolve(name);
+  }
+
+  /** Three safekeepers (sk1..sk3, quorum 2), each with its data under {@link #root()}. */
+  List<SafekeeperRef> deploySafekeepers(long walRetentionMarginBytes) {
+    List<SafekeeperRef> safekeepers = new ArrayList<>();
+    for (String id : SAFEKEEPERS) {
+      safekeepers.add(SafekeeperService.deploy(vertx, new SafekeeperConfig(id, root.resolve(id), "127.0.0.1", 0, 2,
+          walRetentionMarginBytes), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await().ref());
+    }
+    return safekeepers;
+  }
+
+  /** Deploys a pageserver, which becomes the current one, with metrics of its own ({@link #registry()}). */
+  PageserverService.Handle deployPageserver(PageserverConfig config) {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    pageserver = PageserverService.deploy(vertx, config, registry).await();
+    return pageserver;
+  }
+
+  /** Undeploys the current pageserver, as if its process stopped; its directory stays. */
+  void stopPageserver() {
+    pageserver.undeploy(vertx).await();
+  }
+
+  PageserverService.Handle pageserver() {
+    return pageserver;
+  }
+
+  /** The current pageserver's metrics. */
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   BasebackupClient basebackups() {
@@ -57,7 +113,7 @@ final class StorageBench {
   }
 
   SocketAddress pageserverAddress() {
-    return SocketAddress.inetSocketAddress(pageserver.get().port(), pageserver.get().host());
+    return SocketAddress.inetSocketAddress(pageserver.port(), pageserver.host());
   }
 
   /** A compute started from the pageserver's basebackup of {@code timeline} at {@code lsn}. */
@@ -127,10 +183,24 @@ final class StorageBench {
     return Bus.request(vertx.eventBus(), address, message, replyType, timeoutMillis).await();
   }
 
-  void closeComputes() throws Exception {
+  /** The compute's current WAL insert position. */
+  static long insertLsn(TestCompute compute) throws Exception {
+    return Lsn.parse(compute.queryString("SELECT pg_current_wal_insert_lsn()::text"));
+  }
+
+  /** Ends the compute's current WAL segment; returns the switch record's end (the next segment's start). */
+  static long switchWal(TestCompute compute) throws Exception {
+    compute.execute("SELECT pg_switch_wal()");
+    return WalSegments.segmentStart(WalSegments.segmentNumber(insertLsn(compute)));
+  }
+
+  /** Stops the computes this bench started, closes Vert.x (and with it the services) and deletes the directory. */
+  void close() throws Exception {
     for (TestCompute compute : computes) {
       compute.close();
     }
     computes.clear();
+    vertx.close().await();
+    PgFiles.deleteRecursively(root);
   }
 }
