@@ -72,6 +72,7 @@ public final class QuorumCommitBenchmark {
         "synchronous_commit", "on", "shared_buffers", "256MB", "max_wal_size", "2GB",
         "checkpoint_timeout", "15min", "wal_sender_timeout", "10s"), root.resolve("postgres.log"),
         Duration.ofSeconds(60));
+    postmasterPid = server.pid();
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     // As the product's Vert.x (ClusterVertx): the native transport (epoll), not NIO.
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
@@ -109,6 +110,14 @@ public final class QuorumCommitBenchmark {
       print("(a) ArgonDB safekeepers sk1..sk3, ANY 2", safekeepers, receivewal, none);
       print("(b) pg_receivewal --synchronous x3, ANY 2", receivewal, receivewal, none);
       print("(c) no synchronous standby", none, receivewal, none);
+      System.out.println();
+      System.out.println("CPU per transaction of every process (/proc/PID/stat); other Postgres: backends, autovacuum,");
+      System.out.println("WAL writer, checkpointer. The machine has 2 cores: where they are busy, TPS follows the sum.");
+      System.out.printf("%-52s %10s %10s %14s %10s %10s%n", "configuration", "receivers", "walsenders",
+          "other Postgres", "pgbench", "sum");
+      printCpu("(a) ArgonDB safekeepers sk1..sk3, ANY 2", safekeepers);
+      printCpu("(b) pg_receivewal --synchronous x3, ANY 2", receivewal);
+      printCpu("(c) no synchronous standby", none);
     } finally {
       vertx.close().await();
       server.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(60));
@@ -125,10 +134,12 @@ public final class QuorumCommitBenchmark {
   }
 
   /**
-   * Measured pgbench time: transactions, seconds, the WAL it made (bytes, full-page images), and the CPU
-   * the receivers used meanwhile (this JVM for the safekeepers, the three processes for pg_receivewal).
+   * Measured pgbench time: transactions, seconds, the WAL it made (bytes, full-page images), and the CPU used
+   * meanwhile by the receivers (this JVM for the safekeepers, the three processes for pg_receivewal), the
+   * walsenders, the rest of Postgres (backends, WAL writer, checkpointer...) and pgbench.
    */
-  private record Run(double transactions, double seconds, double walBytes, double fpi, double receiverCpuNanos) {
+  private record Run(double transactions, double seconds, double walBytes, double fpi, double receiverCpuNanos,
+                     double walsenderCpuNanos, double otherPostgresCpuNanos, double pgbenchCpuNanos) {
     double tps() {
       return transactions / seconds;
     }
@@ -141,16 +152,34 @@ public final class QuorumCommitBenchmark {
       return fpi / transactions;
     }
 
+    /** Microseconds of CPU per transaction. */
+    double perTx(double nanos) {
+      return nanos / transactions / 1e3;
+    }
+
     static Run sum(List<Run> runs) {
-      return new Run(runs.stream().mapToDouble(Run::transactions).sum(), runs.stream().mapToDouble(Run::seconds).sum(),
-          runs.stream().mapToDouble(Run::walBytes).sum(), runs.stream().mapToDouble(Run::fpi).sum(),
-          runs.stream().mapToDouble(Run::receiverCpuNanos).sum());
+      return new Run(sum(runs, Run::transactions), sum(runs, Run::seconds), sum(runs, Run::walBytes),
+          sum(runs, Run::fpi), sum(runs, Run::receiverCpuNanos), sum(runs, Run::walsenderCpuNanos),
+          sum(runs, Run::otherPostgresCpuNanos), sum(runs, Run::pgbenchCpuNanos));
+    }
+
+    private static double sum(List<Run> runs, java.util.function.ToDoubleFunction<Run> field) {
+      return runs.stream().mapToDouble(field).sum();
     }
   }
 
   private static void print(String label, Run run, Run b, Run c) {
     System.out.printf("%-52s %10.0f %7.2fx %7.2fx %10.0f %8.3f %9.0f us%n", label, run.tps(), run.tps() / b.tps(),
-        run.tps() / c.tps(), run.walBytesPerTx(), run.fpiPerTx(), run.receiverCpuNanos() / run.transactions() / 1e3);
+        run.tps() / c.tps(), run.walBytesPerTx(), run.fpiPerTx(), run.perTx(run.receiverCpuNanos()));
+  }
+
+  private static void printCpu(String label, Run run) {
+    double receivers = run.perTx(run.receiverCpuNanos());
+    double walsenders = run.perTx(run.walsenderCpuNanos());
+    double other = run.perTx(run.otherPostgresCpuNanos());
+    double pgbench = run.perTx(run.pgbenchCpuNanos());
+    System.out.printf("%-52s %7.0f us %7.0f us %11.0f us %7.0f us %7.0f us%n", label, receivers, walsenders, other,
+        pgbench, receivers + walsenders + other + pgbench);
   }
 
   private static Run withReceivewal(String url, int port, Path root, int seconds, boolean warmUp) throws Exception {
@@ -186,6 +215,8 @@ public final class QuorumCommitBenchmark {
   private static final List<String> SAFEKEEPERS = List.of("sk1", "sk2", "sk3");
   /** The safekeepers' term history, set when they are deployed (the first round). */
   private static List<TermStart> history;
+  /** The Postgres server's postmaster: its processes' CPU is accounted per run. */
+  private static long postmasterPid;
 
   private static Run withSafekeepers(Vertx vertx, String url, int port, Path root, int seconds, boolean first)
       throws Exception {
@@ -258,10 +289,16 @@ public final class QuorumCommitBenchmark {
     }
     System.err.println("pgbench " + seconds + " s: " + label + " ...");
     long[] walBefore = walStats(port);
+    ProcessCpu.PostgresSnapshot postgresBefore = ProcessCpu.postgres(postmasterPid);
+    long pgbenchBefore = ProcessCpu.reapedChildrenNanos();
     long cpuBefore = receiverCpuNanos.getAsLong();
     String output = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", "" + seconds, "-h", "127.0.0.1",
         "-p", "" + port, "-U", USER, "postgres"));
     long cpuUsed = receiverCpuNanos.getAsLong() - cpuBefore;
+    long pgbenchCpu = ProcessCpu.reapedChildrenNanos() - pgbenchBefore; // pgbench has exited and was waited for
+    ProcessCpu.PostgresSnapshot postgresAfter = ProcessCpu.postgres(postmasterPid);
+    long walsenderCpu = postgresAfter.walsenderNanosSince(postgresBefore);
+    long otherPostgresCpu = postgresAfter.allNanos() - postgresBefore.allNanos() - walsenderCpu;
     long[] walAfter = walStats(port);
     Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
     if (!tps.find()) {
@@ -272,7 +309,7 @@ public final class QuorumCommitBenchmark {
     double tpsValue = Double.parseDouble(tps.group(1));
     // pgbench's own TPS (without connection time), kept exact when rounds are summed.
     return new Run(transactions, transactions / tpsValue, walAfter[0] - walBefore[0], walAfter[1] - walBefore[1],
-        cpuUsed);
+        cpuUsed, walsenderCpu, otherPostgresCpu, pgbenchCpu);
   }
 
   private static long[] walStats(int port) throws Exception {
