@@ -31,6 +31,11 @@ public final class TimelineDeleter {
 
   /** Checks and stops serving the timeline; returns it (and what it was) for {@link #removeFiles}. */
   public Timeline detach(String tenantId, String timelineId) {
+    // A branch created within the last second is still in the creation journal, and must leave it before it is
+    // deleted, or recovery would bring it back. That takes a checkpoint (a few fsyncs): done here, outside the
+    // lock, so creations do not queue behind it; the call under the lock then finds nothing left to wait for
+    // (unless the same id was deleted and created again meanwhile).
+    forgetCreation(tenantId, timelineId);
     synchronized (timelines) {
       Timeline timeline = timelines.get(tenantId, timelineId);
       var children = timelines.childrenOf(timeline);
@@ -49,15 +54,19 @@ public final class TimelineDeleter {
         throw PageserverException.conflict("timeline " + tenantId + "/" + timelineId + " has snapshot(s) "
             + String.join(", ", snapshots) + ": delete those first");
       }
-      try {
-        timelines.journal().forget(tenantId, timelineId);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+      forgetCreation(tenantId, timelineId);
       timelines.startDeleting(timeline);
       timeline.lsnWaiters().failAll(PageserverException.notFound("timeline " + tenantId + "/" + timelineId
           + " was deleted"));
       return timeline;
+    }
+  }
+
+  private void forgetCreation(String tenantId, String timelineId) {
+    try {
+      timelines.journal().forget(tenantId, timelineId);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
