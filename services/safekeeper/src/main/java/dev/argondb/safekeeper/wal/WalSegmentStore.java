@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The WAL segment files of one timeline: positional writes and reads by LSN across 16 MB segments,
  * fsync, truncation, and recovery of the WAL's end. Segments are created whole and zero-filled, as
- * Postgres creates them, so a reader can always tell written WAL from never-written space.
+ * Postgres creates them, so a reader can always tell written WAL from never-written space; the next one is
+ * prepared in the background once the WAL is half way through the current one ({@link SegmentPreallocator}).
  * Segments are written with {@code O_DIRECT | O_DSYNC} ({@link DirectBlockWriter}) where the filesystem allows
  * it, so a write is durable when it returns and {@link #sync()} has only new segments' directory entry to fsync;
  * elsewhere (tmpfs refuses direct I/O) through the page cache, made durable by {@code fdatasync} in {@link #sync()}.
@@ -41,6 +42,7 @@ public final class WalSegmentStore implements AutoCloseable {
   private static final int DEFAULT_BLOCK = 4096;
 
   private final TimelineDirectory dir;
+  private final SegmentPreallocator preallocator;
   private final Map<Long, FileChannel> open = new LinkedHashMap<>(8, 0.75f, true);
   private final Set<Long> dirty = new HashSet<>();
   private boolean directoryDirty;
@@ -50,6 +52,7 @@ public final class WalSegmentStore implements AutoCloseable {
 
   public WalSegmentStore(TimelineDirectory dir) {
     this.dir = dir;
+    this.preallocator = new SegmentPreallocator(dir);
   }
 
   /** Whether segments are written with direct, synchronous I/O (known once one was opened for writing). */
@@ -81,6 +84,9 @@ public final class WalSegmentStore implements AutoCloseable {
       }
       data.position(data.position() + n);
       at += n;
+      if (offset + n >= WalSegments.SEGMENT_SIZE / 2) {
+        preallocator.prepare(segNo + 1); // half way through: the next segment is made ready meanwhile
+      }
     }
   }
 
@@ -151,6 +157,7 @@ public final class WalSegmentStore implements AutoCloseable {
    * durably. Used to drop a torn tail and WAL of a superseded term.
    */
   public void truncateAfter(long lsn) throws IOException {
+    preallocator.discard();
     long segNo = WalSegments.segmentNumber(lsn);
     for (long later : dir.segmentNumbers()) {
       if (later > segNo) {
@@ -223,6 +230,7 @@ public final class WalSegmentStore implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    preallocator.discard();
     sync();
     for (FileChannel ch : open.values()) {
       ch.close();
@@ -240,7 +248,11 @@ public final class WalSegmentStore implements AutoCloseable {
       if (!create) {
         throw new NoSuchFileException(file.toString(), null, "no WAL segment " + Lsn.format(WalSegments.segmentStart(segNo)));
       }
-      createSegment(file);
+      if (preallocator.takeInto(segNo, file)) {
+        directoryDirty = true;
+      } else {
+        createSegment(file);
+      }
     }
     ch = openForWriting(file);
     open.put(segNo, ch);
@@ -301,13 +313,18 @@ public final class WalSegmentStore implements AutoCloseable {
   private void createSegment(Path file) throws IOException {
     dir.create();
     Path tmp = file.resolveSibling(file.getFileName() + ".init");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+    writeZeroSegment(tmp);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    directoryDirty = true;
+  }
+
+  /** Writes a whole segment of zeros at {@code file} (replacing what is there) and fsyncs it. Blocking. */
+  static void writeZeroSegment(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       writeZeros(ch, 0, WalSegments.SEGMENT_SIZE);
       ch.force(true);
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    directoryDirty = true;
   }
 
   private static void writeZeros(FileChannel ch, long from, long to) throws IOException {

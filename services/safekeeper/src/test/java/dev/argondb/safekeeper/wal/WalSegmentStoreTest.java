@@ -49,6 +49,53 @@ class WalSegmentStoreTest {
   }
 
   /**
+   * Past half a segment the next one is prepared in the background: a zero-filled file under a name that is not a
+   * segment's, so it is never taken for WAL. The write that reaches that segment moves the file into place instead of
+   * zero-filling a new one while commits wait. A truncation drops a preparation.
+   */
+  @Test
+  void theNextSegmentIsPreparedAheadAndTakenWhenTheWalReachesIt() throws Exception {
+    TimelineDirectory dir = TimelineDirectory.of(dataDir, TimelineControlFileTest.TENANT, TimelineControlFileTest.TIMELINE);
+    byte[] data = new byte[4096];
+    new Random(5).nextBytes(data);
+    Path second = prepared(dir, 2);
+    try (WalSegmentStore store = new WalSegmentStore(dir)) {
+      store.write(WalSegments.segmentStart(1), ByteBuffer.wrap(data));
+      assertFalse(Files.exists(second), "nothing prepared before half a segment");
+      store.write(WalSegments.segmentStart(1) + WalSegments.SEGMENT_SIZE / 2, ByteBuffer.wrap(data));
+      awaitFile(second);
+      assertEquals(List.of(1L), dir.segmentNumbers(), "a prepared segment is not WAL");
+
+      long crossing = WalSegments.segmentStart(2) - 100;
+      store.write(crossing, ByteBuffer.wrap(data));
+      store.sync();
+      assertFalse(Files.exists(second), "the prepared file became segment 2");
+      assertEquals(List.of(1L, 2L), dir.segmentNumbers());
+      assertEquals(WalSegments.SEGMENT_SIZE, Files.size(dir.segmentFile(2)));
+      assertArrayEquals(data, store.read(crossing, crossing + data.length).array());
+      assertTrue(allZero(store.read(crossing + data.length, WalSegments.segmentStart(3)).array()));
+
+      store.write(WalSegments.segmentStart(2) + WalSegments.SEGMENT_SIZE / 2, ByteBuffer.wrap(data));
+      awaitFile(prepared(dir, 3));
+      store.truncateAfter(crossing + data.length);
+      assertFalse(Files.exists(prepared(dir, 3)), "a truncation drops what was prepared");
+      assertEquals(List.of(1L, 2L), dir.segmentNumbers());
+    }
+  }
+
+  private static Path prepared(TimelineDirectory dir, long segNo) {
+    return dir.segmentFile(segNo).resolveSibling(dir.segmentFile(segNo).getFileName() + ".prealloc");
+  }
+
+  private static void awaitFile(Path file) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!Files.exists(file)) {
+      assertTrue(System.currentTimeMillis() < deadline, "prepared in the background: " + file);
+      Thread.sleep(10);
+    }
+  }
+
+  /**
    * Small appends at unaligned LSNs, as WAL arrives: each continues the block the last one ended in. Written
    * directly (O_DIRECT | O_DSYNC, whole blocks) where the filesystem allows it, and the WAL reads back the same
    * however it was written: after a reopen (the block's head read back from the file), after a truncation inside
