@@ -10,6 +10,7 @@ import dev.argondb.bus.TimelineState;
 import dev.argondb.bus.WalSource;
 import dev.argondb.pgruntime.FreePorts;
 import dev.argondb.pgruntime.PgBinaries;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.pgruntime.PgProcess;
 import dev.argondb.pgruntime.PgServer;
 import dev.argondb.pgformat.Lsn;
@@ -121,15 +122,7 @@ public final class QuorumCommitBenchmark {
     } finally {
       vertx.close().await();
       server.stop(PgProcess.Shutdown.FAST, Duration.ofSeconds(60));
-      deleteTree(root); // about 1 GB of data and WAL (four copies of it) per run
-    }
-  }
-
-  private static void deleteTree(Path root) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(path);
-      }
+      PgFiles.deleteRecursively(root); // about 1 GB of data and WAL (four copies of it) per run
     }
   }
 

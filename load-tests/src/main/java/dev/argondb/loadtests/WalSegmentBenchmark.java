@@ -1,19 +1,16 @@
 package dev.argondb.loadtests;
 
 import dev.argondb.pgformat.WalSegments;
+import dev.argondb.pgruntime.PgFiles;
 import dev.argondb.safekeeper.wal.TimelineDirectory;
 import dev.argondb.safekeeper.wal.WalSegmentStore;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * What a commit waits for when the WAL enters a new segment. A safekeeper's WAL store takes 8 KB durable appends
@@ -72,25 +69,14 @@ public final class WalSegmentBenchmark {
       print("first append of a new segment (prepared in background)", firstOfSegment, baseline);
       print("baseline: zero-fill + fsync of a 16 MB segment", zeroFilled, baseline);
     } finally {
-      try (Stream<Path> paths = Files.walk(root)) {
-        for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-          Files.deleteIfExists(path);
-        }
-      }
+      PgFiles.deleteRecursively(root);
     }
   }
 
-  /** The former path, as {@code WalSegmentStore} wrote a segment before the first WAL could enter it. */
+  /** The former wait: what {@code WalSegmentStore} wrote before the first WAL could enter a segment. */
   private static long zeroFillSegment(Path file) throws Exception {
     long started = System.nanoTime();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-      for (long pos = 0; pos < WalSegments.SEGMENT_SIZE; ) {
-        zeros.clear();
-        pos += ch.write(zeros, pos);
-      }
-      ch.force(true);
-    }
+    WalSegmentStore.writeZeroSegment(file);
     return System.nanoTime() - started;
   }
 

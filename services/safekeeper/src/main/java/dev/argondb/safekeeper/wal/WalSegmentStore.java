@@ -318,8 +318,11 @@ public final class WalSegmentStore implements AutoCloseable {
     directoryDirty = true;
   }
 
-  /** Writes a whole segment of zeros at {@code file} (replacing what is there) and fsyncs it. Blocking. */
-  static void writeZeroSegment(Path file) throws IOException {
+  /**
+   * Writes a whole segment of zeros at {@code file} (replacing what is there) and fsyncs it. Blocking. Public for the
+   * wal-segments benchmark, whose baseline it is.
+   */
+  public static void writeZeroSegment(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       writeZeros(ch, 0, WalSegments.SEGMENT_SIZE);
